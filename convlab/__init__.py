@@ -1,0 +1,62 @@
+"""convlab: the helper package of the interactive course on PyTorch convolution layers.
+
+The public API (kept stable for outside tests) is listed in ``__all__``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .arithmetic import (
+    check_channels,
+    conv_output_size,
+    conv_transpose_output_size,
+    divisors,
+    effective_kernel_size,
+    mac_count,
+    parameter_count,
+    receptive_field,
+    same_padding,
+    weight_shape,
+)
+from .errors import ConvConfigError
+from .images import available_images, load_image, to_display
+from .layers import check_layer_config, layer_code, make_layer
+
+__version__ = "0.1.0"
+
+# Modules that pull in matplotlib or ipywidgets load on first use.
+_LAZY = {
+    "ConvLab": "lab",
+    "conv_matrix": "matrix",
+}
+
+__all__ = [
+    "ConvConfigError",
+    "ConvLab",
+    "available_images",
+    "check_channels",
+    "check_layer_config",
+    "conv_matrix",
+    "conv_output_size",
+    "conv_transpose_output_size",
+    "divisors",
+    "effective_kernel_size",
+    "layer_code",
+    "load_image",
+    "mac_count",
+    "make_layer",
+    "parameter_count",
+    "receptive_field",
+    "same_padding",
+    "to_display",
+    "weight_shape",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'convlab' has no attribute {name!r}")

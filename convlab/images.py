@@ -1,0 +1,211 @@
+"""The course's images: lena (fetched and verified, never shipped) and free stand-ins."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, UnidentifiedImageError
+from torchvision.transforms import functional as TF
+
+MAX_SIDE = 2048
+"""Images with a longer side are shrunk to this, so a lab never chokes on a huge photo."""
+
+STAND_IN = "astronaut"
+
+
+@dataclass(frozen=True)
+class Download:
+    """Where a remote image comes from and the hash it must have."""
+
+    url: str
+    sha256: str
+    filename: str
+
+
+# The seed course's own file (a JPEG despite its name, 96,934 bytes, 512×512 RGB).
+LENA = Download(
+    url="https://raw.githubusercontent.com/JansonYuan/Pytorch-Camp/"
+    "358ce2197e6aaa0e870254f9b38217b87d852575/hello%20pytorch/lesson/lesson-12/lena.png",
+    sha256="65d5d416330334d1fefde1ebd319ce0cce0c44c2aed7414875f724d290934c8b",
+    filename="lena.png",
+)
+# Tests point this at a local server; nothing else should change it.
+_lena_source: Download = LENA
+DOWNLOAD_TIMEOUT_S = 10
+
+_SHIPPED = {
+    "astronaut": "astronaut.png",
+    "camera": "camera.png",
+    "brick": "brick.png",
+}
+
+_notices_given: set[str] = set()
+
+
+def _notice(key: str, message: str) -> None:
+    """Print a plain notice once per process (a classroom sees it once, not every cell)."""
+    if key not in _notices_given:
+        _notices_given.add(key)
+        print(f"convlab: {message}", file=sys.stderr)
+
+
+def images_dir() -> Path:
+    """The folder of shipped images (``images/`` in a checkout, ``convlab/_images`` in a wheel)."""
+    packaged = Path(__file__).parent / "_images"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "images"
+
+
+def cache_dir() -> Path:
+    """Where downloads are kept: ``$CONVLAB_CACHE``, else a per-user cache folder."""
+    env = os.environ.get("CONVLAB_CACHE")
+    if env:
+        return Path(env).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("convlab"))
+
+
+def available_images() -> list[str]:
+    """Names ``load_image`` accepts: ``'lena'`` and the shipped free images."""
+    return ["lena", *_SHIPPED]
+
+
+def _download(source: Download, folder: Path) -> Path | None:
+    """Fetch and verify ``source`` into ``folder``; None (with a notice) if that fails."""
+    import pooch
+
+    downloader = pooch.HTTPDownloader(progressbar=_has_tqdm(), timeout=DOWNLOAD_TIMEOUT_S)
+    try:
+        path = pooch.retrieve(
+            source.url,
+            known_hash=f"sha256:{source.sha256}",
+            fname=source.filename,
+            path=folder,
+            downloader=downloader,
+        )
+    except ValueError as exc:  # pooch's hash mismatch: the file was deleted, never cached
+        _notice("lena-hash", f"the downloaded lena file failed its SHA-256 check and was discarded ({exc}).")
+        return None
+    except Exception as exc:  # no network, DNS failure, HTTP error, read-only cache...
+        _notice("lena-download", f"could not download lena ({type(exc).__name__}).")
+        return None
+    return Path(path)
+
+
+def _has_tqdm() -> bool:
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def lena_path(download: bool = True) -> Path | None:
+    """The lena file: ``images/lena.png``, else the cache, else a verified download; None if none."""
+    local = images_dir() / "lena.png"
+    if local.is_file():
+        return local
+    cached = cache_dir() / _lena_source.filename
+    if cached.is_file():
+        return cached
+    if not download or os.environ.get("CONVLAB_OFFLINE"):
+        return None
+    return _download(_lena_source, cache_dir())
+
+
+def _resolve(name_or_path: str | os.PathLike) -> Path:
+    name = str(name_or_path)
+    if name == "lena":
+        path = lena_path()
+        if path is not None:
+            return path
+        _notice(
+            "lena-stand-in",
+            f"lena is not available offline, so the course uses the public-domain '{STAND_IN}' "
+            "image instead (same 512×512 RGB size, so every shape is the same). To use lena, "
+            f"put the seed course's lena.png in {images_dir()} or run "
+            "`python -m convlab.fetch_lena` once while online.",
+        )
+        return images_dir() / _SHIPPED[STAND_IN]
+    if name in _SHIPPED:
+        return images_dir() / _SHIPPED[name]
+    path = Path(name).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"No image named {name!r}: it is neither a file nor one of {available_images()}."
+        )
+    if not path.is_file():
+        raise IsADirectoryError(f"{path} is a folder, not an image file.")
+    return path
+
+
+def _to_rgb_array(im: Image.Image) -> np.ndarray:
+    """An (H, W, 3) float32 array in [0, 1] from any PIL mode (gray, RGBA, palette, 16-bit)."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(im, dtype=np.float32)
+        arr = arr / 65535.0 if arr.max(initial=0) > 255 or im.mode.startswith("I;16") else arr / 255.0
+        return np.repeat(np.clip(arr, 0, 1)[..., None], 3, axis=2)
+    if im.mode == "F":
+        arr = np.asarray(im, dtype=np.float32)
+        lo, hi = float(arr.min()), float(arr.max())
+        arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
+        return np.repeat(arr[..., None], 3, axis=2)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(white, rgba)
+    return np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+
+
+def load_image(name_or_path: str | os.PathLike = "lena", max_side: int = MAX_SIDE) -> torch.Tensor:
+    """Load an image as a float32 tensor of shape (1, 3, H, W) with values in [0, 1].
+
+    ``name_or_path`` is one of :func:`available_images` or a file path. ``"lena"``
+    is looked for in ``images/lena.png``, then in the cache (``$CONVLAB_CACHE``),
+    then downloaded and SHA-256-verified; offline it falls back to the public-domain
+    astronaut image, which has the same size, and says so once. Any image mode
+    loads as 3 channels; an image whose longer side exceeds ``max_side`` is shrunk.
+    """
+    path = _resolve(name_or_path)
+    try:
+        with Image.open(path) as im:
+            im.load()
+            if max(im.size) > max_side:
+                old = im.size
+                im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                _notice(
+                    f"resize-{path}",
+                    f"{path.name} is {old[0]}×{old[1]} pixels; shrunk to {im.size[0]}×{im.size[1]} "
+                    f"(max_side={max_side}) to keep the labs fast.",
+                )
+            arr = _to_rgb_array(im)
+    except UnidentifiedImageError as exc:
+        raise ValueError(f"{path} is not an image file that can be read.") from exc
+    except OSError as exc:
+        raise ValueError(f"{path} could not be read as an image: {exc} (is the file truncated?)") from exc
+    return TF.to_tensor(arr).unsqueeze(0).contiguous()
+
+
+def to_display(tensor: torch.Tensor, per_map: bool = True) -> torch.Tensor:
+    """Scale feature maps to uint8 [0, 255] for display, min-max per map.
+
+    Accepts (H, W), (C, H, W) or (N, C, H, W) and returns a uint8 tensor of the same
+    shape. Each H×W map is stretched from its own min to its own max (negative values
+    included, never wrapped around as a plain ``.byte()`` cast would); a constant map
+    becomes mid-grey. ``per_map=False`` stretches the whole tensor jointly (keeps an
+    RGB image's colours).
+    """
+    t = tensor.detach().to(torch.float32)
+    if t.dim() < 2:
+        raise ValueError(f"to_display needs at least a 2-d map (H, W); got shape {tuple(t.shape)}.")
+    flat = t.reshape(-1, t.shape[-2] * t.shape[-1]) if per_map else t.reshape(1, -1)
+    lo = flat.amin(dim=1, keepdim=True)
+    hi = flat.amax(dim=1, keepdim=True)
+    span = hi - lo
+    scaled = torch.where(span > 0, (flat - lo) / span.clamp_min(1e-30), torch.full_like(flat, 0.5))
+    return (scaled * 255).round_().clamp_(0, 255).to(torch.uint8).reshape(t.shape)
