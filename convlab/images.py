@@ -45,6 +45,7 @@ _SHIPPED = {
 }
 
 _notices_given: set[str] = set()
+_failed_downloads: set[str] = set()  # one failed try per process: offline kernels don't retry per cell
 
 
 def _notice(key: str, message: str) -> None:
@@ -79,6 +80,8 @@ def _download(source: Download, folder: Path) -> Path | None:
     """Fetch and verify ``source`` into ``folder``; None (with a notice) if that fails."""
     import pooch
 
+    if source.url in _failed_downloads:
+        return None
     downloader = pooch.HTTPDownloader(progressbar=_has_tqdm(), timeout=DOWNLOAD_TIMEOUT_S)
     try:
         path = pooch.retrieve(
@@ -89,9 +92,11 @@ def _download(source: Download, folder: Path) -> Path | None:
             downloader=downloader,
         )
     except ValueError as exc:  # pooch's hash mismatch: the file was deleted, never cached
+        _failed_downloads.add(source.url)
         _notice("lena-hash", f"the downloaded lena file failed its SHA-256 check and was discarded ({exc}).")
         return None
     except Exception as exc:  # no network, DNS failure, HTTP error, read-only cache...
+        _failed_downloads.add(source.url)
         _notice("lena-download", f"could not download lena ({type(exc).__name__}).")
         return None
     return Path(path)
