@@ -13,7 +13,7 @@ PORT   ?= 8888
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.convlab-installed
 
-.PHONY: setup lab test test-fast bench lint clean
+.PHONY: setup lab test test-fast bench lint clean readme
 
 setup: $(STAMP)
 
@@ -47,3 +47,6 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+readme: setup
+	$(BIN)/python -m convlab.course

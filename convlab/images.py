@@ -110,9 +110,14 @@ def _has_tqdm() -> bool:
     return True
 
 
+def local_lena() -> Path:
+    """Where a user may drop lena by hand: ``images/lena.png``."""
+    return images_dir() / "lena.png"
+
+
 def lena_path(download: bool = True) -> Path | None:
     """The lena file: ``images/lena.png``, else the cache, else a verified download; None if none."""
-    local = images_dir() / "lena.png"
+    local = local_lena()
     if local.is_file():
         return local
     cached = cache_dir() / _lena_source.filename
