@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
 
 import torch
 import torch.nn.functional as F
@@ -19,7 +18,7 @@ import torch.nn.functional as F
 from .arithmetic import check_channels, conv_output_size, conv_transpose_output_size
 from .errors import ConvConfigError
 
-Pair = Union[int, Sequence[int]]
+Pair = int | Sequence[int]
 
 # C has out_h*out_w*in_h*in_w entries; it is meant for small teaching examples.
 MAX_MATRIX_ENTRIES = 2**25
@@ -177,8 +176,9 @@ def conv_transpose_zero_insertion(
     return F.conv2d(padded, rotated, dilation=_pair(dilation, "dilation"), groups=groups)
 
 
-def matching_output_padding(input_size: Pair, kernel_size: Pair, stride: Pair = 1, padding: Pair = 0,
-                            dilation: Pair = 1) -> tuple[int, int]:
+def matching_output_padding(
+    input_size: Pair, kernel_size: Pair, stride: Pair = 1, padding: Pair = 0, dilation: Pair = 1
+) -> tuple[int, int]:
     """The output_padding that makes ConvTranspose2d return ``input_size`` (the size C.T gives).
 
     ``(in + 2*padding - dilation*(k-1) - 1) % stride`` per axis: the rows/columns the
@@ -254,12 +254,12 @@ def conv_transpose_three_ways(
     C = conv_matrix(kernel, in_size, s, p, d)
     w4 = kernel[None, None]
     y4 = y2[None, None]
+    by_torch = F.conv_transpose2d(y4, w4, stride=s, padding=p, output_padding=expected_op, dilation=d)
     return TransposeViews(
         y=y2,
         kernel=kernel,
         output_padding=expected_op,
-        torch_result=F.conv_transpose2d(y4, w4, stride=s, padding=p, output_padding=expected_op,
-                                        dilation=d)[0, 0],
+        torch_result=by_torch[0, 0],
         matrix_result=(C.T @ y2.flatten()).reshape(in_size),
         zero_insertion_result=conv_transpose_zero_insertion(y4, w4, s, p, expected_op, d)[0, 0],
         matrix=C,
@@ -325,10 +325,16 @@ def roundtrip(
     )
 
 
-def matrix_shape(kernel_size: Pair, input_size: Pair, stride: Pair = 1, padding: Pair = 0,
-                 dilation: Pair = 1) -> tuple[int, int]:
+def matrix_shape(
+    kernel_size: Pair, input_size: Pair, stride: Pair = 1, padding: Pair = 0, dilation: Pair = 1
+) -> tuple[int, int]:
     """Shape of C, ``(out_h*out_w, in_h*in_w)``, without building it."""
     i = _pair(input_size, "input_size")
-    out = conv_output_size(i, _pair(kernel_size, "kernel_size"), _pair(stride, "stride"),
-                           _pair(padding, "padding"), _pair(dilation, "dilation"))
+    out = conv_output_size(
+        i,
+        _pair(kernel_size, "kernel_size"),
+        _pair(stride, "stride"),
+        _pair(padding, "padding"),
+        _pair(dilation, "dilation"),
+    )
     return (math.prod(out), math.prod(i))  # type: ignore[arg-type]

@@ -162,7 +162,12 @@ def test_three_ways_agree(cfg):
     kernel = _rand(*k, seed=cfg["seed"] + 1)
     views = conv_transpose_three_ways(y, kernel, i, stride=s, padding=p, dilation=d)
     reference = F.conv_transpose2d(
-        y[None, None], kernel[None, None], stride=s, padding=p, output_padding=views.output_padding, dilation=d
+        y[None, None],
+        kernel[None, None],
+        stride=s,
+        padding=p,
+        output_padding=views.output_padding,
+        dilation=d,
     )[0, 0]
     assert tuple(reference.shape) == i
     for result in (views.torch_result, views.matrix_result, views.zero_insertion_result):
@@ -263,7 +268,9 @@ def test_roundtrip_accepts_4d_single_channel():
         lambda: conv_transpose_zero_insertion(torch.ones(1, 3, 3), torch.ones(1, 1, 3, 3)),
         lambda: conv_transpose_zero_insertion(torch.ones(1, 2, 3, 3), torch.ones(1, 1, 3, 3)),
         lambda: conv_transpose_zero_insertion(torch.ones(1, 3, 3, 3), torch.ones(3, 1, 3, 3), groups=2),
-        lambda: conv_transpose_zero_insertion(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 3, 3), output_padding=1),
+        lambda: conv_transpose_zero_insertion(
+            torch.ones(1, 1, 3, 3), torch.ones(1, 1, 3, 3), output_padding=1
+        ),
         lambda: conv_transpose_zero_insertion(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), padding=2),
         lambda: roundtrip(torch.ones(2, 5, 5), torch.ones(3, 3)),
         lambda: roundtrip(torch.ones(5, 5), torch.ones(1, 1, 3, 3)),
