@@ -1,0 +1,50 @@
+"""show_images draws what it is given, colour or gray, at the scale asked for."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from convlab.gallery import display_array, show_images  # noqa: E402
+
+
+def test_colour_image_keeps_its_channels_and_order():
+    x = torch.zeros(1, 3, 4, 5)
+    x[0, 0] = 1.0  # pure red
+    x[0, 2, 0, 0] = 0.5
+    arr = display_array(x)
+    assert arr.shape == (4, 5, 3) and arr.dtype == torch.uint8
+    assert arr[1, 1].tolist() == [255, 0, 0]
+    assert arr[0, 0, 2] == 128  # jointly stretched: 0.5 of the range
+
+
+def test_feature_map_shows_channel_zero_stretched():
+    x = torch.stack([torch.linspace(-3, 1, 20).reshape(4, 5), torch.ones(4, 5)]).unsqueeze(0)
+    arr = display_array(x)
+    assert arr.shape == (4, 5)
+    assert arr.min() == 0 and arr.max() == 255  # negatives stretched, never wrapped
+
+
+def test_one_axes_per_picture_with_titles():
+    fig = show_images([torch.rand(1, 3, 8, 8), torch.rand(1, 1, 6, 6)], ["in", "out"])
+    assert [a.get_title() for a in fig.axes] == ["in", "out"]
+    plt.close(fig)
+
+
+def test_true_scale_gives_every_axes_the_largest_extent():
+    fig = show_images([torch.rand(1, 3, 16, 20), torch.rand(1, 1, 8, 10)], ["a", "b"], true_scale=True)
+    for ax in fig.axes:
+        assert ax.get_xlim() == (-0.5, 19.5) and ax.get_ylim() == (15.5, -0.5)
+    small = fig.axes[1].images[0].get_array()
+    assert small.shape == (8, 10)
+    plt.close(fig)
+
+
+def test_mismatched_titles_and_bad_shapes_are_refused():
+    with pytest.raises(ValueError):
+        show_images([torch.rand(1, 1, 4, 4)], ["a", "b"])
+    with pytest.raises(ValueError):
+        display_array(torch.rand(4, 4))
