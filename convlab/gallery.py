@@ -42,7 +42,7 @@ def show_images(
     height = max(t.shape[-2] for t in tensors)
     width = max(t.shape[-1] for t in tensors)
     for ax, t, title in zip(axes[0], tensors, titles, strict=True):
-        ax.imshow(display_array(t), cmap="gray", interpolation="nearest" if t.shape[-1] <= 64 else "antialiased")
+        ax.imshow(display_array(t).numpy(), cmap="gray", interpolation="nearest" if t.shape[-1] <= 64 else "antialiased")
         ax.set_title(title, fontsize=9)
         ax.axis("off")
         if true_scale:
