@@ -1,0 +1,85 @@
+"""The set-up files agree with each other: pyproject, environment.yml, README, Makefile, CI."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import convlab
+from convlab import course
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
+NOT_PACKAGES = {"python", "pip"}
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].strip().lower()
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def conda_packages() -> set[str]:
+    names = set()
+    deps = (ROOT / "environment.yml").read_text().split("dependencies:", 1)[1]
+    for line in deps.splitlines():
+        match = re.match(r"^\s+-\s+([A-Za-z0-9_.-]+)", line)
+        if match:
+            name = match.group(1).lower()
+            names.add(CONDA_NAMES.get(name, name))
+    return names - NOT_PACKAGES
+
+
+def test_environment_yml_has_every_runtime_dependency() -> None:
+    runtime = {requirement_name(r) for r in pyproject()["project"]["dependencies"]}
+    assert runtime - conda_packages() == set()
+
+
+def test_environment_yml_has_nothing_pyproject_does_not_know() -> None:
+    project = pyproject()["project"]
+    known = {requirement_name(r) for r in project["dependencies"]}
+    known |= {requirement_name(r) for r in project["optional-dependencies"]["test"]}
+    assert conda_packages() - known == set()
+
+
+def test_environment_yml_is_conda_forge_only_with_the_cpu_torch() -> None:
+    text = (ROOT / "environment.yml").read_text()
+    channels = re.search(r"channels:\n((?:\s+-.*\n)+)", text).group(1)
+    assert [c.strip("- \n") for c in channels.splitlines()] == ["conda-forge"]
+    assert "pytorch=*=cpu*" in text
+    assert "pip install --no-deps -e ." in (ROOT / "postBuild").read_text()
+
+
+def test_readme_course_map_is_generated_from_the_repository_url() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert course.course_map_markdown() in readme, "run `make readme`"
+    url = pyproject()["project"]["urls"]["Repository"]
+    owner_repo = url.removeprefix("https://github.com/")
+    for lesson in course.LESSONS:
+        assert f"mybinder.org/v2/gh/{owner_repo}/HEAD?urlpath=lab/tree/notebooks/{lesson.notebook}.ipynb" in readme
+
+
+def test_a_fork_changes_one_line() -> None:
+    link = course.binder_url("03_output_size", "https://github.com/someone/fork")
+    assert link == "https://mybinder.org/v2/gh/someone/fork/HEAD?urlpath=lab/tree/notebooks/03_output_size.ipynb"
+
+
+def test_every_notebook_is_on_the_course_map_and_back() -> None:
+    on_disk = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert on_disk == {lesson.notebook for lesson in course.LESSONS}
+
+
+def test_the_two_readme_commands_exist() -> None:
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "make lab" in readme and "make test" in readme
+    assert re.search(r"^lab: setup$", makefile, re.M) and re.search(r"^test: setup$", makefile, re.M)
+    assert "notebooks/00_start_here.ipynb" in makefile and "ServerApp.ip=127.0.0.1" in makefile
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_version_matches_pyproject() -> None:
+    assert convlab.__version__ == pyproject()["project"]["version"]
