@@ -1,0 +1,251 @@
+"""The live labs in a real browser: JupyterLab + Debian's chromium driven by Playwright.
+
+Runs a notebook holding both labs, presses ArrowRight on the kernel-size slider and checks that
+the output shape text and the output image change to what PyTorch's formula says. Prints (and
+records as properties) the keypress-to-image times; asserts nothing about time (benchmarks do).
+Screenshots go to artifacts/browser/ in the repository root.
+
+Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_browser.py -v -s
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from browser_support import (
+    ARM_PROBE_JS,
+    CHROMIUM_ARGS,
+    LAB_ROOTS_SELECTOR,
+    LabServer,
+    find_chromium,
+    percentile,
+    write_lab_notebook,
+)
+
+import convlab as cl
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+IMAGE_SIDE = 512  # cl.load_image("lena") and its offline stand-in are both 512x512
+PRESSES_PER_LAB = 5
+VIEWPORT = {"width": 1600, "height": 1000}
+WIDGET_WORDS = ("jupyter-widgets", "jupyterlab-manager", "ipywidgets", "convlab")
+
+_keypress_ms: dict[str, list[float]] = {}
+
+
+def _chromium_or_skip() -> str:
+    path = find_chromium()
+    if path:
+        return path
+    reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
+    if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser test to run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    _chromium_or_skip()
+    root = tmp_path_factory.mktemp("lab-root")
+    home = tmp_path_factory.mktemp("lab-home")
+    write_lab_notebook(root / "labs.ipynb")
+    server = LabServer(root, home, {"CONVLAB_OFFLINE": "1", "CONVLAB_CACHE": str(home / "cache")})
+    try:
+        server.start()
+        server.wait_ready(timeout=60)
+        extensions = server.labextensions()
+        assert "@jupyter-widgets/jupyterlab-manager" in extensions, (
+            f"JupyterLab does not load the widget extension; it has {sorted(extensions)}")
+        yield server
+    finally:
+        server.stop()
+        print(f"\n[browser] JupyterLab log: {server.log_path}")
+
+
+@pytest.fixture(scope="module")
+def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
+    """A chromium page with the lab notebook open, all cells run and both labs rendered."""
+    from playwright.sync_api import sync_playwright
+
+    console_errors: list[str] = []
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=_chromium_or_skip(),
+            headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT,
+        )
+        try:
+            pg = context.pages[0] if context.pages else context.new_page()
+            pg.set_default_timeout(30_000)
+            pg.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+            pg.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
+            _open_and_run(pg, lab_server)
+            yield SimpleNamespace(page=pg, console_errors=console_errors)
+        finally:
+            context.close()
+
+
+def _open_and_run(pg, server: LabServer) -> None:
+    pg.goto(server.url("lab/tree/labs.ipynb"), wait_until="domcontentloaded", timeout=60_000)
+    pg.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined", timeout=60_000)
+    # The notebook is open and its kernel is idle.
+    pg.wait_for_function(
+        """() => {
+          const w = window.jupyterapp.shell.currentWidget;
+          const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+          return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length === 3;
+        }""",
+        timeout=90_000,
+    )
+    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    pg.wait_for_function(
+        f"() => document.querySelectorAll('{LAB_ROOTS_SELECTOR} img').length >= 4", timeout=90_000)
+    # Both output images hold a picture (a blob: URL) before anything is pressed.
+    pg.wait_for_function(
+        f"""() => [...document.querySelectorAll('{LAB_ROOTS_SELECTOR}')].every(root => {{
+              const img = root.querySelector('.convlab-output-shape').parentElement.querySelector('img');
+              return img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0; }})""",
+        timeout=60_000,
+    )
+
+
+def _lab(pg, index: int):
+    roots = pg.locator(LAB_ROOTS_SELECTOR)
+    assert roots.count() == 2, f"expected two rendered labs, found {roots.count()}"
+    return roots.nth(index)
+
+
+def _shape(lab) -> list[int]:
+    text = lab.locator(".convlab-output-shape").inner_text()
+    match = re.search(r"\[([\d,\s]+)\]", text)
+    assert match, f"no shape in the output label: {text!r}"
+    return [int(v) for v in match.group(1).split(",")]
+
+
+def _expected_side(transposed: bool, kernel: int) -> int:
+    if transposed:
+        return cl.conv_transpose_output_size(IMAGE_SIDE, kernel, stride=2)
+    return cl.conv_output_size(IMAGE_SIDE, kernel)
+
+
+def _press_and_time(pg, lab, expected: list[int]) -> dict:
+    """ArrowRight on the kernel-size handle; wait for the expected shape and a new image.
+
+    Returns the probe's in-page timestamps (ms): keydown, src (new image source set), shown.
+    """
+    pg.evaluate(ARM_PROBE_JS, lab.element_handle())
+    handle = lab.locator(".noUi-handle").first  # the first slider in the lab is kernel size
+    handle.focus()
+    pg.keyboard.press("ArrowRight")
+    pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=30_000)
+    lab_label = lab.locator(".convlab-output-shape")
+    pg.wait_for_function(
+        "([el, want]) => el.textContent.includes(want)",
+        arg=[lab_label.element_handle(), f"[{', '.join(map(str, expected))}]"], timeout=30_000,
+    )
+    probe = pg.evaluate("() => window.__convlabProbe")
+    assert probe["keydown"] is not None, "the key press never reached the page"
+    assert probe["newSrc"] != probe["oldSrc"]
+    assert _shape(lab) == expected
+    return probe
+
+
+def _run_lab(pg, index: int, transposed: bool, name: str, record_property) -> None:
+    lab = _lab(pg, index)
+    lab.scroll_into_view_if_needed()
+    kernel = 3
+    assert _shape(lab) == [1, 1, _expected_side(transposed, kernel), _expected_side(transposed, kernel)]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    lab.screenshot(path=str(ARTIFACTS / f"{name}-before.png"))
+    times, to_src = [], []
+    for _ in range(PRESSES_PER_LAB):
+        kernel += 1
+        side = _expected_side(transposed, kernel)
+        probe = _press_and_time(pg, lab, [1, 1, side, side])
+        times.append(probe["shown"] - probe["keydown"])
+        to_src.append(probe["src"] - probe["keydown"])
+    slider_value = lab.locator(".widget-readout").first.inner_text().strip()
+    assert slider_value == str(kernel), f"kernel-size readout says {slider_value!r}, expected {kernel}"
+    lab.screenshot(path=str(ARTIFACTS / f"{name}-after.png"))
+    _keypress_ms[name] = times
+    record_property(f"{name}_keypress_to_image_ms", [round(t, 1) for t in times])
+    print(f"\n[browser] {name}: keypress-to-image ms {[round(t, 1) for t in times]} "
+          f"(of which keypress-to-new-src {[round(t, 1) for t in to_src]}); screenshots in {ARTIFACTS}")
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_conv2d_lab_follows_the_kernel_slider(browser, record_property) -> None:
+    _run_lab(browser.page, 0, transposed=False, name="conv2d", record_property=record_property)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_conv_transpose2d_lab_follows_the_kernel_slider(browser, record_property) -> None:
+    _run_lab(browser.page, 1, transposed=True, name="conv_transpose2d", record_property=record_property)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_keypress_to_image_times_are_reported(browser, record_property) -> None:
+    times = [t for ts in _keypress_ms.values() for t in ts]
+    if not times:
+        pytest.skip("no lab test ran in this session")
+    summary = {"n": len(times), "p50_ms": round(percentile(times, 50), 1),
+               "p95_ms": round(percentile(times, 95), 1), "max_ms": round(max(times), 1)}
+    record_property("keypress_to_image", summary)
+    print(f"\n[browser] keypress-to-image over both labs: {summary}")
+    (ARTIFACTS / "keypress_to_image.json").write_text(json.dumps({**summary, "per_lab_ms": _keypress_ms}))
+    browser.page.screenshot(path=str(ARTIFACTS / "notebook.png"), full_page=True)
+    assert all(t > 0 for t in times)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_labs_fit_a_laptop_screen(browser) -> None:
+    """At 1366x768 with JupyterLab's file browser open, nothing spills sideways and both pictures show."""
+    pg = browser.page
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    try:
+        for i, name in enumerate(["conv2d", "conv_transpose2d"]):
+            lab = _lab(pg, i)
+            lab.scroll_into_view_if_needed()
+            pg.wait_for_function(
+                "el => el.scrollWidth <= el.clientWidth + 1", arg=lab.element_handle(), timeout=5_000)
+            widths = lab.evaluate("el => [...el.querySelectorAll('img')].map(img => img.clientWidth)")
+            lab.screenshot(path=str(ARTIFACTS / f"{name}-laptop.png"))
+            print(f"\n[browser] {name} at 1366x768: image widths {widths} css px")
+            assert len(widths) == 2 and min(widths) >= 200, widths
+        pg.screenshot(path=str(ARTIFACTS / "notebook-laptop.png"))
+    finally:
+        pg.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_no_widget_errors_in_the_browser_console(browser) -> None:
+    errors = browser.console_errors
+    if errors:
+        print("\n[browser] console errors:\n  " + "\n  ".join(errors))
+    widget_errors = [e for e in errors if any(w in e.lower() for w in WIDGET_WORDS)]
+    assert not widget_errors, widget_errors
+
+
+def test_missing_chromium_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "find_chromium", lambda: None)
+    monkeypatch.delenv("CONVLAB_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        _chromium_or_skip()
+
+
+def test_missing_chromium_fails_when_ci_requires_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "find_chromium", lambda: None)
+    monkeypatch.setenv("CONVLAB_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="CONVLAB_REQUIRE_BROWSER"):
+        _chromium_or_skip()
