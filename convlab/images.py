@@ -128,7 +128,8 @@ def lena_path(download: bool = True) -> Path | None:
     return _download(_lena_source, cache_dir())
 
 
-def _resolve(name_or_path: str | os.PathLike) -> Path:
+def image_path(name_or_path: str | os.PathLike) -> Path:
+    """The file `load_image` would read for this name or path (lena offline: the stand-in)."""
     name = str(name_or_path)
     if name == "lena":
         path = lena_path()
@@ -181,7 +182,7 @@ def load_image(name_or_path: str | os.PathLike = "lena", max_side: int = MAX_SID
     astronaut image, which has the same size, and says so once. Any image mode
     loads as 3 channels; an image whose longer side exceeds ``max_side`` is shrunk.
     """
-    path = _resolve(name_or_path)
+    path = image_path(name_or_path)
     try:
         with Image.open(path) as im:
             im.load()
