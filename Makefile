@@ -39,8 +39,9 @@ test-fast: setup
 	$(BIN)/python -m pytest tests -m "not browser" -p no:nbval
 
 bench: setup
-	$(BIN)/python benchmarks/lab_response.py
-	$(BIN)/python benchmarks/lab_memory.py
+	-$(BIN)/python benchmarks/lab_response.py
+	-$(BIN)/python benchmarks/lab_memory.py
+	-$(BIN)/python benchmarks/course_run.py
 
 lint: setup
 	$(BIN)/ruff check convlab tests benchmarks
