@@ -10,6 +10,7 @@ Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_browser.py -v -
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -41,10 +42,14 @@ _keypress_ms: dict[str, list[float]] = {}
 
 
 def _chromium_or_skip() -> str:
+    """Chromium's path; skip without it (or without Playwright), fail instead when CI requires the browser."""
     path = find_chromium()
-    if path:
+    if path is None:
+        reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
+    elif importlib.util.find_spec("playwright") is None:
+        reason = "Playwright's Python package is not installed (pip install -e '.[test]')"
+    else:
         return path
-    reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
     if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
         pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser test to run")
     pytest.skip(reason)
@@ -66,7 +71,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         yield server
     finally:
         server.stop()
-        print(f"\n[browser] JupyterLab log: {server.log_path}")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "jupyterlab.log").write_text(server.log_tail(chars=200_000))
+        print(f"\n[browser] JupyterLab log: {ARTIFACTS / 'jupyterlab.log'}")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +92,14 @@ def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
             pg.set_default_timeout(30_000)
             pg.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
             pg.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
-            _open_and_run(pg, lab_server)
+            try:
+                _open_and_run(pg, lab_server)
+            except Exception:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                pg.screenshot(path=str(ARTIFACTS / "failed-to-run-notebook.png"))
+                print(f"\n[browser] could not run the notebook; screenshot in {ARTIFACTS}; JupyterLab log tail:\n"
+                      f"{lab_server.log_tail()}")
+                raise
             yield SimpleNamespace(page=pg, console_errors=console_errors)
         finally:
             context.close()
