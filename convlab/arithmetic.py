@@ -7,13 +7,13 @@ entry per axis, 1-d to 3-d) and get a tuple back.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
-from typing import Union
 
 from .errors import ConvConfigError
 
-IntOrTuple = Union[int, Sequence[int]]
-Padding = Union[int, Sequence[int], str]
+IntOrTuple = int | Sequence[int]
+Padding = int | Sequence[int] | str
 
 
 
@@ -25,7 +25,8 @@ def _axis_name(axis: int, ndim: int) -> str:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # numbers.Integral also admits NumPy integers, which PyTorch accepts too.
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _as_tuple(value: object, name: str, ndim: int) -> tuple[int, ...]:
@@ -35,7 +36,8 @@ def _as_tuple(value: object, name: str, ndim: int) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != ndim:
             raise ConvConfigError(
-                f"{name}={tuple(value)!r} has {len(value)} entries, but the input has "
+                f"{name}={tuple(value)!r} has {len(value)} entr{'y' if len(value) == 1 else 'ies'}, "
+                f"but the input has "
                 f"{ndim} spatial ax{'is' if ndim == 1 else 'es'}: give one int, or "
                 f"a tuple of {ndim}."
             )
@@ -94,13 +96,12 @@ def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> 
     d = _as_tuple(dilation, "dilation", ndim)
     _check_at_least(k, "kernel_size", 1, "a kernel has at least one tap.")
     _check_at_least(d, "dilation", 1, "dilation 1 means kernel taps side by side; 0 is not allowed.")
-    out = tuple(di * (ki - 1) + 1 for ki, di in zip(k, d))
+    out = tuple(di * (ki - 1) + 1 for ki, di in zip(k, d, strict=True))
     return out[0] if _is_int(kernel_size) else out
 
 
 def same_padding(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> tuple[tuple[int, int], ...]:
     """(before, after) padding per axis that ``padding='same'`` applies (PyTorch puts the odd pixel after)."""
-    ndim = 1 if _is_int(kernel_size) else len(kernel_size)  # type: ignore[arg-type]
     eff = effective_kernel_size(kernel_size, dilation)
     eff_t = (eff,) if _is_int(eff) else eff
     return tuple(((e - 1) // 2, (e - 1) - (e - 1) // 2) for e in eff_t)  # type: ignore[union-attr]
@@ -145,7 +146,7 @@ def conv_output_size(
             raise ConvConfigError(
                 f"The kernel does not fit{_axis_name(axis, ndim)}: it spans {span} pixels "
                 f"(kernel_size={k[axis]}, dilation={d[axis]}), but the padded input has only "
-                f"{padded} (size {sizes[axis]} + 2×padding {p[axis]}), {span - padded} too few. "
+                f"{padded} (size {sizes[axis]} + 2×padding {p[axis]}): too small by {span - padded}. "
                 "Use a smaller kernel or dilation, more padding, or a bigger input."
             )
         out.append((padded - span) // s[axis] + 1)
@@ -189,9 +190,9 @@ def conv_transpose_output_size(
         o = (sizes[axis] - 1) * s[axis] - 2 * p[axis] + d[axis] * (k[axis] - 1) + op[axis] + 1
         if o < 1:
             raise ConvConfigError(
-                f"The output{_axis_name(axis, ndim)} would be {o} pixels: padding={p[axis]} "
-                f"crops {2 * p[axis]} pixels from a result of "
-                f"{o + 2 * p[axis]}, which leaves {1 - o} too few. Use less padding."
+                f"The output{_axis_name(axis, ndim)} would be {o} pixels, too small by {1 - o}: "
+                f"padding={p[axis]} crops {2 * p[axis]} pixels from a result of "
+                f"{o + 2 * p[axis]}, and an output needs at least 1. Use less padding."
             )
         out.append(o)
     return out[0] if scalar else tuple(out)

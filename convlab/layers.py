@@ -40,7 +40,7 @@ def check_layer_config(
         _check_padding(_as_tuple(padding, "padding", 2))
     if transposed:
         op = _as_tuple(output_padding, "output_padding", 2)
-        for o, si, di in zip(op, s, d):
+        for o, si, di in zip(op, s, d, strict=True):
             if o < 0 or not (o < si or o < di):
                 raise ConvConfigError(
                     f"output_padding is {output_padding}, but it must be at least 0 and smaller "
