@@ -158,7 +158,14 @@ class DiagramData:
         """What the picture of a transposed convolution means ('' for a direct one)."""
         if not self.transposed:
             return ""
-        return "drawn as a direct convolution: stride 1, kernel rotated 180° (wᵢⱼ labels show which weight)"
+        qs = [
+            f"{self.dilation[a]}·({self.kernel_size[a]}−1) − {self.padding[a]} = {self.pad_before[a]}"  # type: ignore[index]
+            for a in range(2)
+        ]
+        q = f"q = {qs[0]}" if qs[0] == qs[1] else f"q = {qs[0]} (height), {qs[1]} (width)"
+        return (
+            f"drawn as a direct convolution: border {q}, stride 1, kernel rotated 180° (see the wᵢⱼ labels)"
+        )
 
 
 def _padding_amounts(

@@ -82,6 +82,7 @@ def test_dumoulin_visin_transposed_cases_map_o_back_to_i(i, k, p, s, d, o):
     assert len(data.padding_cells) == data.grid_size[0] ** 2 - inner * inner
     assert len(set(data.kernel_cells)) == k * k
     assert data.kernel_stride == (1, 1)
+    assert f"− {p} = {q}," in data.note and "rotated 180°" in data.note
 
 
 def test_transposed_with_padding_beyond_kernel_span_crops():
