@@ -20,15 +20,18 @@ import torch
 
 from .arithmetic import conv_output_size, conv_transpose_output_size, mac_count, parameter_count
 from .errors import ConvConfigError
-from .images import available_images, load_image
+from .images import STAND_IN, available_images, lena_path, load_image
 from .layers import check_layer_config, layer_code, make_layer
-from .render import feature_maps_png, image_png
+from .render import feature_maps_png, grid_columns, image_png, zoom_png
 
 MAX_OUTPUT_VALUES = 8_000_000
 """The lab refuses a layer whose output would hold more numbers than this (out_channels × H × W)."""
 
-DISPLAY_SIDE = 400
+DISPLAY_SIDE = 640
 """Images are encoded at most this many pixels wide: what a screen shows, not what the layer made."""
+
+INPUT_WIDTH_PX = 320
+"""The input is shown this wide; outputs at the same scale (up to DISPLAY_SIDE), so sizes compare."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ _CSS = """<style>
 .convlab-stale img { opacity: 0.35; filter: grayscale(1); }
 .convlab-error { color: #b00020; font-weight: 600; }
 .convlab-formula { font-family: monospace; }
+.convlab-zoom img { image-rendering: pixelated; }
 </style>"""
 
 
@@ -95,16 +99,20 @@ class ConvLab(widgets.VBox):
 
         names = [n for n in SLIDERS if transposed or n != "output_padding"]
         self.controls: dict[str, widgets.IntSlider] = {n: self._slider(n) for n in names}
+        self._input: torch.Tensor = self._load(image)
         self.image_chooser = widgets.Dropdown(
-            options=available_images(), value=image if image in available_images() else None,
-            description="image",
+            options=_image_options(), value=image if image in available_images() else None,
+            description="image", style={"description_width": "110px"}, layout=widgets.Layout(width="320px"),
         )
-        self.bias = widgets.Checkbox(value=True, description="bias", indent=False)
+        self.bias = widgets.Checkbox(value=True, description="bias", indent=True,
+                                     style={"description_width": "110px"})
         self.reset_button = widgets.Button(description="Reset", icon="undo", tooltip="Back to the seed lesson's layer")
         self.reset_button.on_click(lambda _: self.reset())
 
-        self.input_image = widgets.Image(format="png")
-        self.output_image = widgets.Image(format="png")
+        self.input_image = widgets.Image(format="png", layout=widgets.Layout(width=f"{INPUT_WIDTH_PX}px"))
+        self.output_image = widgets.Image(format="png", layout=widgets.Layout(height="auto"))
+        self.zoom_image = widgets.Image(format="png")
+        self.zoom_label = widgets.HTML("<b>zoom</b>: the centre's real pixels, ×5")
         self.input_label = widgets.HTML()
         self.output_label = widgets.HTML()
         self.output_label.add_class("convlab-output-shape")
@@ -115,8 +123,8 @@ class ConvLab(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("convlab-error")
         self.output_panel = widgets.VBox([self.output_label, self.output_image])
-
-        self._input: torch.Tensor = self._load(image)
+        self.zoom_panel = widgets.VBox([self.zoom_label, self.zoom_image])
+        self.zoom_panel.add_class("convlab-zoom")
         self._show_input()
 
         for slider in self.controls.values():
@@ -130,11 +138,12 @@ class ConvLab(widgets.VBox):
             widgets.HBox([
                 widgets.VBox([*self.controls.values(), self.bias, self.image_chooser, self.reset_button],
                              layout=widgets.Layout(min_width="330px")),
-                widgets.VBox([self.input_label, self.input_image]),
+                widgets.VBox([self.input_label, self.input_image, self.zoom_panel]),
                 self.output_panel,
             ]),
             self.message, self.formula, self.code, self.counts,
         ])
+        self.add_class("convlab-lab")
         self.update()
 
     # -- construction -------------------------------------------------------------------------
@@ -220,7 +229,10 @@ class ConvLab(widgets.VBox):
         self.error = ""
         self.message.value = ""
         self.output_panel.remove_class("convlab-stale")
+        self.zoom_panel.remove_class("convlab-stale")
         self.output_image.value = feature_maps_png(out, self.display_side)
+        self.output_image.layout.width = f"{self._display_width(out)}px"
+        self.zoom_image.value = zoom_png(out[0, 0])
         self.output_label.value = f"<b>output</b> {_shape(out.shape)}"
         self.formula.value = self._formula_html(p)
         self.counts.value = self._counts_html(p)
@@ -237,9 +249,16 @@ class ConvLab(widgets.VBox):
         self.error = message
         self.message.value = "⚠ " + html.escape(message) + " <i>(the picture shows the last valid layer)</i>"
         self.output_panel.add_class("convlab-stale")
+        self.zoom_panel.add_class("convlab-stale")
         self.output_label.value = "<b>output</b> — (invalid configuration)"
         self.formula.value = ""
         self.counts.value = ""
+
+    def _display_width(self, out: torch.Tensor) -> int:
+        """On-screen width of the output grid, at the input's scale, so bigger looks bigger."""
+        cols = grid_columns(out.shape[1])
+        scale = INPUT_WIDTH_PX / self._input.shape[-1]
+        return max(24, min(self.display_side, round(cols * out.shape[-1] * scale)))
 
     def _formula_html(self, p: dict[str, int]) -> str:
         rows = []
@@ -267,6 +286,12 @@ class ConvLab(widgets.VBox):
             dilation=p["dilation"], groups=p["groups"], transposed=self.transposed,
         )
         return f"parameters: <b>{params:,}</b> &nbsp; multiply-accumulates: <b>{macs:,}</b>"
+
+
+def _image_options() -> list[tuple[str, str]]:
+    """The chooser's (label, name) pairs; offline, 'lena' says it shows the stand-in."""
+    lena = "lena" if lena_path(download=False) is not None else f"lena (offline: {STAND_IN} stand-in)"
+    return [(lena if name == "lena" else name, name) for name in available_images()]
 
 
 def _shape(shape: torch.Size) -> str:

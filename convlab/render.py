@@ -1,4 +1,4 @@
-"""Fast image encoding for the live labs: tensors to display-sized PNG bytes."""
+"""Fast image encoding for the live labs: tensors to PNG bytes no bigger than a screen needs."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from PIL import Image
 from .images import to_display
 
 
-def shrink(maps: torch.Tensor, max_side: int) -> torch.Tensor:
-    """Downsample (N, C, H, W) so its longer side is at most ``max_side`` (area averaging)."""
-    h, w = maps.shape[-2:]
-    scale = max_side / max(h, w)
-    if scale >= 1:
+def box_shrink(maps: torch.Tensor, max_side: int) -> torch.Tensor:
+    """Shrink (N, C, H, W) by the smallest whole factor that brings both sides to ``max_side`` or less.
+
+    A whole-number box filter averages every output pixel over the same number of input
+    pixels, so a fine pattern (a checkerboard) averages out evenly instead of turning
+    into the false stripes that a fractional resize makes.
+    """
+    factor = math.ceil(max(maps.shape[-2:]) / max_side)
+    if factor <= 1:
         return maps
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    return F.interpolate(maps, size=size, mode="area")
+    return F.avg_pool2d(maps, factor, ceil_mode=True)
 
 
 def png_bytes(array: np.ndarray) -> bytes:
@@ -32,22 +35,26 @@ def png_bytes(array: np.ndarray) -> bytes:
 
 def image_png(image: torch.Tensor, max_side: int) -> bytes:
     """PNG of a (1, 3, H, W) image in [0, 1], at most ``max_side`` pixels on a side."""
-    small = shrink(image.float(), max_side)[0]
+    small = box_shrink(image.float(), max_side)[0]
     array = (small.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
     return png_bytes(array)
+
+
+def grid_columns(n_maps: int) -> int:
+    """How many feature maps a row of the lab's grid holds."""
+    return min(n_maps, 3)
 
 
 def feature_maps_png(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
     """PNG of the feature maps of ``maps[0]``, each scaled on its own, tiled in a grid.
 
-    The grid as a whole is at most ``max_side`` pixels wide, so the encoding cost
-    does not grow with the layer's output size.
+    The grid is at most ``max_side`` pixels wide, so the encoding cost does not grow
+    with the layer's output size.
     """
     n = maps.shape[1]
-    cols = min(n, 3)
+    cols = grid_columns(n)
     rows = math.ceil(n / cols)
-    tile = max(16, (max_side - gap * (cols - 1)) // cols)
-    small = shrink(maps.float(), tile)
+    small = box_shrink(maps.float(), max(16, (max_side - gap * (cols - 1)) // cols))
     tiles = to_display(small[0]).numpy()  # (n, h, w) uint8, min-max per map
     h, w = tiles.shape[1:]
     canvas = np.full((rows * h + gap * (rows - 1), cols * w + gap * (cols - 1)), 255, dtype=np.uint8)
@@ -55,3 +62,17 @@ def feature_maps_png(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
         r, c = divmod(i, cols)
         canvas[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = tiles[i]
     return png_bytes(canvas)
+
+
+def zoom_png(fmap: torch.Tensor, crop: int = 48, scale: int = 5) -> bytes:
+    """PNG of the centre ``crop``×``crop`` real pixels of one (H, W) map, each drawn ``scale``× big.
+
+    Grey levels use the whole map's min and max, like the overview, so the two agree.
+    """
+    h, w = fmap.shape
+    top, left = max(0, (h - crop) // 2), max(0, (w - crop) // 2)
+    lo, hi = fmap.min(), fmap.max()
+    patch = fmap[top : top + crop, left : left + crop].float()
+    scaled = (patch - lo) / (hi - lo) if hi > lo else torch.full_like(patch, 0.5)
+    array = (scaled * 255).round().to(torch.uint8).numpy()
+    return png_bytes(np.kron(array, np.ones((scale, scale), dtype=np.uint8)))
