@@ -188,3 +188,21 @@ def test_random_slider_sweeps_raise_nothing(transposed: bool) -> None:
         else:
             assert tuple(lab.result.shape) == expected_shape(lab)
     assert 0 < errors < 60, "the sweep met both valid and invalid configurations"
+
+
+def test_outputs_are_shown_at_the_inputs_scale(conv_lab: cl.ConvLab, transposed_lab: cl.ConvLab) -> None:
+    input_px = int(conv_lab.input_image.layout.width.removesuffix("px"))
+    assert int(conv_lab.output_image.layout.width.removesuffix("px")) == round(510 * input_px / 512)
+    conv_lab.controls["stride"].value = 4
+    assert int(conv_lab.output_image.layout.width.removesuffix("px")) == round(128 * input_px / 512)
+    assert int(transposed_lab.output_image.layout.width.removesuffix("px")) > 1.9 * input_px
+
+
+def test_zoom_shows_real_pixels_of_the_centre(transposed_lab: cl.ConvLab) -> None:
+    zoom = Image.open(io.BytesIO(transposed_lab.zoom_image.value))
+    assert zoom.size == (48 * 5, 48 * 5)
+    pixels = np.asarray(zoom)
+    assert (pixels[::5, ::5] == pixels[4::5, 4::5]).all(), "each real pixel is a 5×5 block"
+    before = transposed_lab.zoom_image.value
+    transposed_lab.controls["kernel_size"].value = 4
+    assert transposed_lab.zoom_image.value != before
