@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from torchvision.transforms import functional as TF
 
 MAX_SIDE = 2048
 """Images with a longer side are shrunk to this, so a lab never chokes on a huge photo."""
@@ -199,7 +198,9 @@ def load_image(name_or_path: str | os.PathLike = "lena", max_side: int = MAX_SID
         raise ValueError(f"{path} is not an image file that can be read.") from exc
     except OSError as exc:
         raise ValueError(f"{path} could not be read as an image: {exc} (is the file truncated?)") from exc
-    return TF.to_tensor(arr).unsqueeze(0).contiguous()
+    from torchvision.transforms.functional import to_tensor  # torchvision is slow to import: only when needed
+
+    return to_tensor(arr).unsqueeze(0).contiguous()
 
 
 def to_display(tensor: torch.Tensor, per_map: bool = True) -> torch.Tensor:
