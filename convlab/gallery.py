@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 from .images import to_display
 
@@ -26,13 +27,28 @@ def display_array(tensor: torch.Tensor) -> torch.Tensor:
     return to_display(t[0])
 
 
+def shrink_for_display(tensor: torch.Tensor, max_pixels: int) -> torch.Tensor:
+    """Average-pool a (1, C, H, W) tensor by a whole factor so its longer side is at most about ``max_pixels``.
+
+    A screen shows a panel a few hundred pixels wide; drawing fewer pixels is faster and looks the same.
+    """
+    factor = max(1, max(tensor.shape[-2:]) // max_pixels)
+    return F.avg_pool2d(tensor.detach().float(), factor, ceil_mode=True) if factor > 1 else tensor.detach()
+
+
 def show_images(
-    tensors: Sequence[torch.Tensor], titles: Sequence[str], *, true_scale: bool = False, size: float = 3.2
+    tensors: Sequence[torch.Tensor],
+    titles: Sequence[str],
+    *,
+    true_scale: bool = False,
+    size: float = 3.2,
+    max_pixels: int = 256,
 ) -> Any:
     """One row of pictures with titles; returns the matplotlib Figure.
 
     ``true_scale=True`` draws every picture at the same pixels-per-inch, so a 128×128
-    output looks a quarter as wide as a 512×512 input.
+    output looks a quarter as wide as a 512×512 input. Pictures bigger than
+    ``max_pixels`` a side are shrunk for display only (axes stay in input pixels).
     """
     import matplotlib.pyplot as plt
 
@@ -42,7 +58,10 @@ def show_images(
     height = max(t.shape[-2] for t in tensors)
     width = max(t.shape[-1] for t in tensors)
     for ax, t, title in zip(axes[0], tensors, titles, strict=True):
-        ax.imshow(display_array(t).numpy(), cmap="gray", interpolation="nearest" if t.shape[-1] <= 64 else "antialiased")
+        h, w = t.shape[-2:]
+        shown = display_array(shrink_for_display(t if t.dim() == 4 else t.unsqueeze(0), max_pixels))
+        ax.imshow(shown.numpy(), cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
+                  interpolation="nearest" if w <= 64 else "antialiased")
         ax.set_title(title, fontsize=9)
         ax.axis("off")
         if true_scale:

@@ -48,3 +48,12 @@ def test_mismatched_titles_and_bad_shapes_are_refused():
         show_images([torch.rand(1, 1, 4, 4)], ["a", "b"])
     with pytest.raises(ValueError):
         display_array(torch.rand(4, 4))
+
+
+def test_big_pictures_are_shrunk_for_display_but_keep_their_extent():
+    fig = show_images([torch.rand(1, 3, 512, 512), torch.rand(1, 1, 100, 100)], ["big", "small"], max_pixels=128)
+    big, small = (ax.images[0] for ax in fig.axes)
+    assert big.get_array().shape[:2] == (128, 128)
+    assert big.get_extent() == [-0.5, 511.5, 511.5, -0.5]
+    assert small.get_array().shape == (100, 100)
+    plt.close(fig)
