@@ -47,8 +47,13 @@ def feedback(answer: Any, expected: Any, explain: str = "") -> tuple[bool, str]:
     else:
         right = got == want
     if right:
-        return True, f"✅ Right: {want!r}." + (f" {explain}" if explain else "")
-    return False, f"❌ Not quite: you gave {got!r}." + (f" Hint: {explain}" if explain else " Try again.")
+        return True, f"✅ Right: {_show(want)}." + (f" {explain}" if explain else "")
+    return False, f"❌ Not quite: you gave {_show(got)}." + (f" Hint: {explain}" if explain else " Try again.")
+
+
+def _show(value: Any) -> str:
+    """A value as a student typed it: floats without float32 noise (0.2, not 0.20000000298)."""
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
 def check(answer: Any, expected: Any, explain: str = "") -> bool:

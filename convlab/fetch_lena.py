@@ -8,7 +8,7 @@ from .images import cache_dir, lena_path
 
 
 def main() -> int:
-    path = lena_path()
+    path = lena_path(force=True)
     if path is None:
         print(f"Could not get lena. Put the seed course's lena.png into {cache_dir()} by hand.")
         return 1

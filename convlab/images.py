@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,13 +76,34 @@ def available_images() -> list[str]:
     return ["lena", *_SHIPPED]
 
 
-def _download(source: Download, folder: Path) -> Path | None:
-    """Fetch and verify ``source`` into ``folder``; None (with a notice) if that fails."""
+RETRY_AFTER_S = 3600
+"""After a failed download, new kernels wait this long before trying again (a classroom offline)."""
+
+
+def _failure_marker(source: Download, folder: Path) -> Path:
+    return folder / f"{source.filename}.last-failed-download"
+
+
+def _download(source: Download, folder: Path, force: bool = False) -> Path | None:
+    """Fetch and verify ``source`` into ``folder``; None (with a notice) if that fails.
+
+    A failed try is remembered for this process and, through a marker file in the
+    cache, for an hour across kernels, so an offline classroom is not slowed down
+    by every notebook trying again. ``force`` ignores both.
+    """
     import pooch
 
-    if source.url in _failed_downloads:
-        return None
+    marker = _failure_marker(source, folder)
+    if not force:
+        if source.url in _failed_downloads:
+            return None
+        if marker.is_file() and time.time() - marker.stat().st_mtime < RETRY_AFTER_S:
+            _notice("lena-download", "lena could not be downloaded a moment ago; not trying again for now.")
+            return None
+    _notice("lena-fetch", f"downloading lena (97 kB, the seed course's own file) into {folder} ...")
     downloader = pooch.HTTPDownloader(progressbar=_has_tqdm(), timeout=DOWNLOAD_TIMEOUT_S)
+    logger, level = pooch.get_logger(), pooch.get_logger().level
+    logger.setLevel("WARNING")  # our notice above replaces pooch's own
     try:
         path = pooch.retrieve(
             source.url,
@@ -97,7 +119,15 @@ def _download(source: Download, folder: Path) -> Path | None:
     except Exception as exc:  # no network, DNS failure, HTTP error, read-only cache...
         _failed_downloads.add(source.url)
         _notice("lena-download", f"could not download lena ({type(exc).__name__}).")
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass
         return None
+    finally:
+        logger.setLevel(level)
+    marker.unlink(missing_ok=True)
     return Path(path)
 
 
@@ -114,7 +144,7 @@ def local_lena() -> Path:
     return images_dir() / "lena.png"
 
 
-def lena_path(download: bool = True) -> Path | None:
+def lena_path(download: bool = True, force: bool = False) -> Path | None:
     """The lena file: ``images/lena.png``, else the cache, else a verified download; None if none."""
     local = local_lena()
     if local.is_file():
@@ -124,7 +154,7 @@ def lena_path(download: bool = True) -> Path | None:
         return cached
     if not download or os.environ.get("CONVLAB_OFFLINE"):
         return None
-    return _download(_lena_source, cache_dir())
+    return _download(_lena_source, cache_dir(), force=force)
 
 
 def image_path(name_or_path: str | os.PathLike) -> Path:

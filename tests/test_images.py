@@ -200,6 +200,22 @@ def test_no_network_falls_back_to_the_stand_in_once(
 
 
 @pytest.mark.usefixtures("no_user_lena")
+def test_a_failed_download_is_not_retried_by_every_new_kernel(
+    monkeypatch: pytest.MonkeyPatch, lena_server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = lena_server.url("lena.png")
+    point_lena_at(monkeypatch, "http://127.0.0.1:9/closed")
+    cl.load_image("lena")
+    monkeypatch.setattr(images, "_failed_downloads", set())  # as in a fresh kernel
+    point_lena_at(monkeypatch, url)
+    assert torch.equal(cl.load_image("lena"), cl.load_image(images.STAND_IN))
+    assert lena_server.requests == 0, "the marker from the failed try holds new kernels back"
+    assert images.lena_path(force=True) == images.cache_dir() / "lena.png"  # fetch_lena tries anyway
+    assert lena_server.requests == 1
+    assert not list(images.cache_dir().glob("*.last-failed-download")), "success clears the marker"
+
+
+@pytest.mark.usefixtures("no_user_lena")
 def test_offline_switch_skips_the_download(monkeypatch: pytest.MonkeyPatch, lena_server) -> None:
     monkeypatch.setenv("CONVLAB_OFFLINE", "1")
     point_lena_at(monkeypatch, lena_server.url("lena.png"))
