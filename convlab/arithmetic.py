@@ -203,9 +203,9 @@ def check_channels(in_channels: int, out_channels: int, groups: int = 1) -> None
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
         if not _is_int(value):
             raise ConvConfigError(f"{name}={value!r} must be a whole number.")
-    if in_channels < 1 or out_channels < 1:
-        bad = "in_channels" if in_channels < 1 else "out_channels"
-        raise ConvConfigError(f"{bad} is {min(in_channels, out_channels)}: a layer needs at least 1 channel.")
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if value < 1:
+            raise ConvConfigError(f"{name} is {value}: a layer needs at least 1 channel.")
     if groups < 1:
         raise ConvConfigError(f"groups is {groups}, but it must be at least 1 (1 = an ordinary convolution).")
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
