@@ -37,6 +37,14 @@ def test_shipped_images_load_as_float_rgb(name: str) -> None:
     assert x.std().item() > 0.05, "an image, not a flat field"
 
 
+def test_load_image_equals_torchvisions_to_tensor() -> None:
+    from torchvision import transforms
+
+    with Image.open(images.image_path("astronaut")) as im:
+        expected = transforms.ToTensor()(im.convert("RGB")).unsqueeze(0)
+    assert torch.equal(cl.load_image("astronaut"), expected)
+
+
 def test_gray_images_have_three_equal_channels() -> None:
     x = cl.load_image("camera")
     assert torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 1], x[:, 2])
