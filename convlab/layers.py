@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import nn
 
@@ -92,6 +94,15 @@ def make_layer(
     return layer  # type: ignore[return-value]
 
 
+def _plain(value: object) -> object:
+    """Python ints and tuples, so the code reads the same for NumPy integers (repr np.int64(3))."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
 def layer_code(
     in_channels: int,
     out_channels: int,
@@ -107,7 +118,7 @@ def layer_code(
 ) -> str:
     """The PyTorch line that builds this layer, with non-default arguments only."""
     cls = "nn.ConvTranspose2d" if transposed else "nn.Conv2d"
-    args = [str(in_channels), str(out_channels), f"kernel_size={kernel_size!r}"]
+    args = [str(in_channels), str(out_channels), f"kernel_size={_plain(kernel_size)!r}"]
     defaults = {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1, "bias": True}
     given = {"stride": stride, "padding": padding, "output_padding": output_padding,
              "dilation": dilation, "groups": groups, "bias": bias}
@@ -115,5 +126,5 @@ def layer_code(
         if name == "output_padding" and not transposed:
             continue
         if value != defaults[name]:
-            args.append(f"{name}={value!r}")
+            args.append(f"{name}={_plain(value)!r}")
     return f"{cls}({', '.join(args)})"
