@@ -155,8 +155,11 @@ INVALID = {
 def torch_refuses(transposed: bool = False, **kwargs) -> bool:
     """Whether torch raises building the layer or running it on a 12x12 input (big enough for any kernel here)."""
     kwargs.pop("bias", None)
-    if not transposed and "output_padding" in kwargs:
-        return True  # nn.Conv2d has no output_padding argument at all
+    if not transposed:
+        # nn.Conv2d has no output_padding argument; make_layer takes only its default, 0, for a Conv2d
+        output_padding = kwargs.pop("output_padding", 0)
+        if output_padding not in (0, (0, 0)):
+            return True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
