@@ -5,26 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .images import to_display
 
+def display_array(tensor: torch.Tensor) -> np.ndarray:
+    """What ``imshow`` should get for a (1, C, H, W) or (C, H, W) tensor, as a uint8 numpy array.
 
-def display_array(tensor: torch.Tensor) -> torch.Tensor:
-    """What ``imshow`` should get for a (1, C, H, W) or (C, H, W) tensor.
-
-    Three channels: an (H, W, 3) uint8 colour picture, stretched jointly (keeps the colours).
-    Any other count: channel 0 as an (H, W) uint8 map, min-max stretched (negatives never wrap).
+    Three channels: an (H, W, 3) colour picture, stretched jointly (keeps the colours).
+    Any other count: channel 0 as an (H, W) map, min-max stretched (negatives never wrap);
+    a constant map is mid-grey. Done in numpy: tiny torch ops pay thread start-up costs.
     """
     t = tensor.detach()
     if t.dim() == 4:
         t = t[0]
     if t.dim() != 3:
         raise ValueError(f"expected a (1, C, H, W) or (C, H, W) tensor, got shape {tuple(tensor.shape)}.")
-    if t.shape[0] == 3:
-        return to_display(t, per_map=False).permute(1, 2, 0)
-    return to_display(t[0])
+    a = t.float().cpu().numpy()
+    a = np.moveaxis(a, 0, -1) if a.shape[0] == 3 else a[0]
+    lo, hi = float(a.min()), float(a.max())
+    if hi <= lo:
+        return np.full(a.shape, 128, dtype=np.uint8)
+    return np.round((a - lo) * (255.0 / (hi - lo))).clip(0, 255).astype(np.uint8)
 
 
 def shrink_for_display(tensor: torch.Tensor, max_pixels: int) -> torch.Tensor:
@@ -60,7 +63,7 @@ def show_images(
     for ax, t, title in zip(axes[0], tensors, titles, strict=True):
         h, w = t.shape[-2:]
         shown = display_array(shrink_for_display(t if t.dim() == 4 else t.unsqueeze(0), max_pixels))
-        ax.imshow(shown.numpy(), cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
+        ax.imshow(shown, cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
                   interpolation="nearest" if w <= 64 else "antialiased")
         ax.set_title(title, fontsize=9)
         ax.axis("off")

@@ -5,9 +5,11 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+import convlab as cl  # noqa: E402
 from convlab.gallery import display_array, show_images  # noqa: E402
 
 
@@ -16,7 +18,7 @@ def test_colour_image_keeps_its_channels_and_order():
     x[0, 0] = 1.0  # pure red
     x[0, 2, 0, 0] = 0.5
     arr = display_array(x)
-    assert arr.shape == (4, 5, 3) and arr.dtype == torch.uint8
+    assert arr.shape == (4, 5, 3) and arr.dtype == np.uint8
     assert arr[1, 1].tolist() == [255, 0, 0]
     assert arr[0, 0, 2] == 128  # jointly stretched: 0.5 of the range
 
@@ -41,6 +43,17 @@ def test_true_scale_gives_every_axes_the_largest_extent():
     small = fig.axes[1].images[0].get_array()
     assert small.shape == (8, 10)
     plt.close(fig)
+
+
+def test_matches_convlab_to_display():
+    x = torch.randn(1, 2, 7, 9)
+    assert np.array_equal(display_array(x), cl.to_display(x[0, 0]).numpy())
+    rgb = torch.rand(1, 3, 7, 9)
+    assert np.array_equal(display_array(rgb), cl.to_display(rgb[0], per_map=False).permute(1, 2, 0).numpy())
+
+
+def test_constant_map_is_mid_grey():
+    assert (display_array(torch.full((1, 1, 3, 3), 7.0)) == 128).all()
 
 
 def test_mismatched_titles_and_bad_shapes_are_refused():
