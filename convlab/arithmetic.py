@@ -256,12 +256,15 @@ def mac_count(
 ) -> int:
     """Multiply-accumulates of one forward pass on one image (bias adds not counted).
 
+    An int ``input_size`` means a square image, as for ``nn.Conv2d``; give a tuple of
+    1 or 3 sizes for Conv1d/Conv3d.
+
     Conv: every output pixel of every output channel takes ``in/groups * prod(k)`` MACs.
     ConvTranspose: every input pixel of every input channel is scattered through
     ``out/groups * prod(k)`` weights.
     """
     check_channels(in_channels, out_channels, groups)
-    sizes, _ = _spatial(input_size)
+    sizes, _ = _spatial((input_size, input_size) if _is_int(input_size) else input_size)
     k = _as_tuple(kernel_size, "kernel_size", len(sizes))
     if transposed:
         conv_transpose_output_size(sizes, k, stride, padding, output_padding, dilation)  # validates

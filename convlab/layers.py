@@ -43,10 +43,12 @@ def check_layer_config(
     if transposed:
         op = _as_tuple(output_padding, "output_padding", 2)
         for o, si, di in zip(op, s, d, strict=True):
-            if o < 0 or not (o < si or o < di):
+            if o < 0:
+                raise ConvConfigError(f"output_padding is {o}, but it must be at least 0: it adds rows/columns.")
+            if not (o < si or o < di):
                 raise ConvConfigError(
-                    f"output_padding is {output_padding}, but it must be at least 0 and smaller "
-                    f"than stride ({stride}) or dilation ({dilation})."
+                    f"output_padding is {o}, but it must be smaller than stride ({si}) or dilation ({di}): "
+                    "it only picks among the input sizes that a strided convolution maps to one output size."
                 )
     elif output_padding not in (0, (0, 0)):
         raise ConvConfigError("output_padding belongs to ConvTranspose2d; a Conv2d has none.")

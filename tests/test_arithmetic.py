@@ -343,3 +343,18 @@ def test_divisors_are_exactly_the_groups_torch_accepts(n):
             continue
         accepted.append(g)
     assert cl.divisors(n) == accepted
+
+
+def test_mac_count_reads_an_int_input_size_as_a_square_image():
+    assert cl.mac_count(64, 128, 3, 56, padding=1) == cl.mac_count(64, 128, 3, (56, 56), padding=1)
+    layer = torch.nn.Conv2d(64, 128, 3, padding=1)
+    with FlopCounterMode(display=False) as counter:
+        layer(torch.zeros(1, 64, 56, 56))
+    assert 2 * cl.mac_count(64, 128, 3, 56, padding=1) == counter.get_total_flops()
+
+
+def test_output_padding_message_names_the_axis_value_and_why():
+    with pytest.raises(cl.ConvConfigError, match=r"output_padding is 2, but it must be smaller than stride \(2\)"):
+        cl.check_layer_config(3, 1, 3, transposed=True, stride=2, output_padding=(0, 2))
+    with pytest.raises(cl.ConvConfigError, match="at least 0"):
+        cl.check_layer_config(3, 1, 3, transposed=True, stride=2, output_padding=-1)
