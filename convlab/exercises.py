@@ -56,14 +56,13 @@ def _show(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
-def check(answer: Any, expected: Any, explain: str = "") -> bool:
-    """Print right/wrong feedback for ``answer`` and return whether it is right.
+def check(answer: Any, expected: Any, explain: str = "") -> None:
+    """Print right/wrong feedback for ``answer``.
 
-    A wrong answer never raises, so a notebook runs top to bottom whatever is typed.
+    Returns nothing, so a cell ending in ``check(...)`` shows only the verdict; a wrong
+    answer never raises, so a notebook runs top to bottom whatever is typed.
     """
-    right, message = feedback(answer, expected, explain)
-    print(message)
-    return right
+    print(feedback(answer, expected, explain)[1])
 
 
 def quiz(question: str, answer: Any, explain: str = "") -> Any:
