@@ -94,7 +94,7 @@ def main() -> int:
         name = "ConvTranspose2d lab" if transposed else "Conv2d lab"
         times = time_lab(transposed)
         print(summary(name, times))
-        print(summary(f"  baseline: matplotlib re-render", time_naive(transposed)))
+        print(summary("  baseline: matplotlib re-render", time_naive(transposed)))
         q95 = statistics.quantiles(times, n=100)[94]
         if q95 > P95_BUDGET_MS or max(times) > MAX_BUDGET_MS:
             ok = False

@@ -262,7 +262,7 @@ class ConvLab(widgets.VBox):
 
     def _formula_html(self, p: dict[str, int]) -> str:
         rows = []
-        for axis, size in zip(("H", "W"), self._input.shape[-2:]):
+        for axis, size in zip(("H", "W"), self._input.shape[-2:], strict=True):
             k, s, pad, d = p["kernel_size"], p["stride"], p["padding"], p["dilation"]
             if self.transposed:
                 op = p["output_padding"]
