@@ -22,7 +22,7 @@ from .arithmetic import conv_output_size, conv_transpose_output_size, mac_count,
 from .errors import ConvConfigError
 from .images import STAND_IN, available_images, lena_path, load_image
 from .layers import check_layer_config, layer_code, make_layer
-from .render import feature_maps_png, grid_columns, image_png, zoom_png
+from .render import feature_maps_jpeg, grid_columns, image_png, zoom_png
 
 MAX_OUTPUT_VALUES = 8_000_000
 """The lab refuses a layer whose output would hold more numbers than this (out_channels × H × W)."""
@@ -110,9 +110,9 @@ class ConvLab(widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
 
         self.input_image = widgets.Image(format="png", layout=widgets.Layout(width=f"{INPUT_WIDTH_PX}px"))
-        self.output_image = widgets.Image(format="png", layout=widgets.Layout(height="auto"))
+        self.output_image = widgets.Image(format="jpeg", layout=widgets.Layout(height="auto"))
         self.zoom_image = widgets.Image(format="png")
-        self.zoom_label = widgets.HTML("<b>zoom</b>: the centre's real pixels, ×5")
+        self.zoom_label = widgets.HTML("<b>zoom</b>: the output's centre, real pixels ×5, own contrast")
         self.input_label = widgets.HTML()
         self.output_label = widgets.HTML()
         self.output_label.add_class("convlab-output-shape")
@@ -230,7 +230,7 @@ class ConvLab(widgets.VBox):
         self.message.value = ""
         self.output_panel.remove_class("convlab-stale")
         self.zoom_panel.remove_class("convlab-stale")
-        self.output_image.value = feature_maps_png(out, self.display_side)
+        self.output_image.value = feature_maps_jpeg(out, self.display_side)
         self.output_image.layout.width = f"{self._display_width(out)}px"
         self.zoom_image.value = zoom_png(out[0, 0])
         self.output_label.value = f"<b>output</b> {_shape(out.shape)}"
@@ -290,7 +290,7 @@ class ConvLab(widgets.VBox):
 
 def _image_options() -> list[tuple[str, str]]:
     """The chooser's (label, name) pairs; offline, 'lena' says it shows the stand-in."""
-    lena = "lena" if lena_path(download=False) is not None else f"lena (offline: {STAND_IN} stand-in)"
+    lena = "lena" if lena_path(download=False) is not None else f"lena (offline: {STAND_IN})"
     return [(lena if name == "lena" else name, name) for name in available_images()]
 
 

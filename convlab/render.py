@@ -33,6 +33,16 @@ def png_bytes(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def jpeg_bytes(array: np.ndarray, quality: int = 92) -> bytes:
+    """JPEG-encode a uint8 array: ~10× faster than PNG for a lab's overview picture.
+
+    Exact pixels are the zoom's job (PNG); the overview is already box-filtered.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
 def image_png(image: torch.Tensor, max_side: int) -> bytes:
     """PNG of a (1, 3, H, W) image in [0, 1], at most ``max_side`` pixels on a side."""
     small = box_shrink(image.float(), max_side)[0]
@@ -45,8 +55,8 @@ def grid_columns(n_maps: int) -> int:
     return min(n_maps, 3)
 
 
-def feature_maps_png(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
-    """PNG of the feature maps of ``maps[0]``, each scaled on its own, tiled in a grid.
+def feature_maps_jpeg(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
+    """JPEG of the feature maps of ``maps[0]``, each scaled on its own, tiled in a grid.
 
     The grid is at most ``max_side`` pixels wide, so the encoding cost does not grow
     with the layer's output size.
@@ -61,18 +71,16 @@ def feature_maps_png(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
     for i in range(n):
         r, c = divmod(i, cols)
         canvas[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = tiles[i]
-    return png_bytes(canvas)
+    return jpeg_bytes(canvas)
 
 
 def zoom_png(fmap: torch.Tensor, crop: int = 48, scale: int = 5) -> bytes:
     """PNG of the centre ``crop``×``crop`` real pixels of one (H, W) map, each drawn ``scale``× big.
 
-    Grey levels use the whole map's min and max, like the overview, so the two agree.
+    The patch is stretched to its own min and max, so fine patterns (a transposed
+    convolution's checkerboard) show at full contrast.
     """
     h, w = fmap.shape
     top, left = max(0, (h - crop) // 2), max(0, (w - crop) // 2)
-    lo, hi = fmap.min(), fmap.max()
-    patch = fmap[top : top + crop, left : left + crop].float()
-    scaled = (patch - lo) / (hi - lo) if hi > lo else torch.full_like(patch, 0.5)
-    array = (scaled * 255).round().to(torch.uint8).numpy()
+    array = to_display(fmap[top : top + crop, left : left + crop]).numpy()
     return png_bytes(np.kron(array, np.ones((scale, scale), dtype=np.uint8)))
