@@ -11,6 +11,8 @@ TORCH  ?= torch==2.14.1 torchvision==0.29.1
 PORT   ?= 8888
 
 BIN    := $(VENV)/bin
+# Jupyter refuses to run as root unless told (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP  := $(VENV)/.convlab-installed
 
 .PHONY: setup lab test test-fast bench lint clean readme
@@ -30,7 +32,8 @@ $(STAMP): pyproject.toml Makefile
 
 lab: setup
 	@echo "==> Opening JupyterLab on http://127.0.0.1:$(PORT) (token printed below)"
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: setup
 	$(BIN)/python -m pytest
