@@ -71,3 +71,22 @@ def show_images(
             ax.set_xlim(-0.5, width - 0.5)
             ax.set_ylim(height - 0.5, -0.5)
     return fig
+
+
+def write_numbers(ax: Any, matrix: Any, fmt: str = "{:g}", fontsize: float = 8) -> None:
+    """Write each value of a small 2-d tensor or array on its cell of an ``imshow`` in ``ax``."""
+    values = np.asarray(matrix.detach().cpu() if isinstance(matrix, torch.Tensor) else matrix)
+    if values.ndim != 2:
+        raise ValueError(f"write_numbers needs a 2-d matrix, got shape {values.shape}.")
+    for (row, col), value in np.ndenumerate(values):
+        ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=fontsize)
+
+
+def show_numbers(ax: Any, matrix: Any, title: str = "", fmt: str = "{:g}", cmap: str = "Blues",
+                 fontsize: float = 8) -> None:
+    """A small matrix as a heatmap in ``ax`` with its numbers written in and no ticks."""
+    values = np.asarray(matrix.detach().cpu() if isinstance(matrix, torch.Tensor) else matrix)
+    ax.imshow(values, cmap=cmap)
+    write_numbers(ax, values, fmt, fontsize)
+    ax.set_title(title, fontsize=10)
+    ax.set(xticks=[], yticks=[])

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import convlab as cl  # noqa: E402
-from convlab.gallery import display_array, show_images  # noqa: E402
+from convlab.gallery import display_array, show_images, show_numbers, write_numbers  # noqa: E402
 
 
 def test_colour_image_keeps_its_channels_and_order():
@@ -70,3 +70,20 @@ def test_big_pictures_are_shrunk_for_display_but_keep_their_extent():
     assert big.get_extent() == [-0.5, 511.5, 511.5, -0.5]
     assert small.get_array().shape == (100, 100)
     plt.close(fig)
+
+
+def test_show_numbers_writes_every_value_on_its_cell() -> None:
+    m = torch.arange(6.0).view(2, 3)
+    fig, ax = plt.subplots()
+    try:
+        show_numbers(ax, m, "m")
+        texts = {(t.get_position(), t.get_text()) for t in ax.texts}
+        assert texts == {((c, r), f"{m[r, c].item():g}") for r in range(2) for c in range(3)}
+        assert ax.get_title() == "m" and list(ax.get_xticks()) == []
+    finally:
+        plt.close(fig)
+
+
+def test_write_numbers_refuses_a_vector() -> None:
+    with pytest.raises(ValueError, match="2-d"):
+        write_numbers(None, torch.zeros(3))
