@@ -70,3 +70,14 @@ def lena_server(lena_fixture: Path) -> Iterator[LocalServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def one_thread() -> Iterator[None]:
+    """Tiny tensors: torch's thread pool only adds overhead (and, on a busy machine, much of it)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -25,13 +25,7 @@ import convlab as cl
 GRID = list(itertools.product(range(1, 10), range(1, 6), range(0, 5), range(1, 4), range(1, 4)))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny convolutions run ~10x faster on one thread than on a busy shared pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def torch_conv(i: int, k: int, p: int, s: int, d: int = 1) -> int:

@@ -12,14 +12,7 @@ from torch import nn
 
 import convlab as cl
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small convolutions run much faster on one thread than on a busy shared pool."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 PARAMS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")

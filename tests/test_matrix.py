@@ -24,13 +24,7 @@ SETTINGS = settings(max_examples=200, deadline=None)
 pairs = st.tuples
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # Tiny tensors: torch's thread pool only adds overhead on a shared 2-core machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _valid_conv(i, k, s, p, d) -> bool:
