@@ -74,7 +74,7 @@ def feature_maps_jpeg(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
     return jpeg_bytes(canvas)
 
 
-def zoom_png(fmap: torch.Tensor, crop: int = 48, scale: int = 5) -> bytes:
+def zoom_png(fmap: torch.Tensor, crop: int = 40, scale: int = 4) -> bytes:
     """PNG of the centre ``crop``×``crop`` real pixels of one (H, W) map, each drawn ``scale``× big.
 
     The patch is stretched to its own min and max, so fine patterns (a transposed
