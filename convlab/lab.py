@@ -112,7 +112,7 @@ class ConvLab(widgets.VBox):
         self.input_image = widgets.Image(format="png", layout=widgets.Layout(width=f"{INPUT_WIDTH_PX}px"))
         self.output_image = widgets.Image(format="jpeg", layout=widgets.Layout(height="auto"))
         self.zoom_image = widgets.Image(format="png")
-        self.zoom_label = widgets.HTML("<b>zoom</b>: the output's centre, real pixels ×5, own contrast")
+        self.zoom_label = widgets.HTML("<b>zoom</b>: centre of the output, real pixels ×4")
         self.input_label = widgets.HTML()
         self.output_label = widgets.HTML()
         self.output_label.add_class("convlab-output-shape")

@@ -200,9 +200,9 @@ def test_outputs_are_shown_at_the_inputs_scale(conv_lab: cl.ConvLab, transposed_
 
 def test_zoom_shows_real_pixels_of_the_centre(transposed_lab: cl.ConvLab) -> None:
     zoom = Image.open(io.BytesIO(transposed_lab.zoom_image.value))
-    assert zoom.size == (48 * 5, 48 * 5)
+    assert zoom.size == (40 * 4, 40 * 4)
     pixels = np.asarray(zoom)
-    assert (pixels[::5, ::5] == pixels[4::5, 4::5]).all(), "each real pixel is a 5×5 block"
+    assert (pixels[::4, ::4] == pixels[3::4, 3::4]).all(), "each real pixel is a 4×4 block"
     before = transposed_lab.zoom_image.value
     transposed_lab.controls["kernel_size"].value = 4
     assert transposed_lab.zoom_image.value != before
