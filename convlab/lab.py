@@ -95,6 +95,7 @@ class ConvLab(widgets.VBox):
         self.display_side = display_side
         self.result: torch.Tensor | None = None
         self.error = ""
+        self.updates = 0  # layers run (or refused) so far: shows a fast drag is coalesced
         self._images: dict[str, torch.Tensor] = {}
 
         names = [n for n in SLIDERS if transposed or n != "output_padding"]
@@ -197,6 +198,7 @@ class ConvLab(widgets.VBox):
     # -- the work -----------------------------------------------------------------------------
     def update(self) -> None:
         """Re-run the layer with the current values and refresh every panel."""
+        self.updates += 1
         p = self.params
         layer_args = dict(
             transposed=self.transposed, stride=p["stride"], padding=p["padding"],

@@ -206,3 +206,12 @@ def test_zoom_shows_real_pixels_of_the_centre(transposed_lab: cl.ConvLab) -> Non
     before = transposed_lab.zoom_image.value
     transposed_lab.controls["kernel_size"].value = 4
     assert transposed_lab.zoom_image.value != before
+
+
+def test_each_change_runs_the_layer_once(conv_lab: cl.ConvLab) -> None:
+    before = conv_lab.updates
+    conv_lab.controls["kernel_size"].value = 5
+    conv_lab.controls["kernel_size"].value = 5  # no change, no work
+    assert conv_lab.updates == before + 1
+    conv_lab.reset()
+    assert conv_lab.updates == before + 2, "reset is one update, not one per slider"
