@@ -206,3 +206,23 @@ ARM_PROBE_JS = """
 
 # The lab widgets rendered in cell outputs, in notebook order.
 LAB_ROOTS_SELECTOR = ".jp-OutputArea-output:has(.convlab-output-shape)"
+
+# Run `code` in the open notebook's kernel (behind any widget messages already queued there) and
+# resolve to its stdout; reject after `ms` milliseconds so that a stuck kernel fails the test.
+KERNEL_EXEC_JS = """
+async ([code, ms]) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let out = '', err = '';
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') err += msg.content.ename + ': ' + msg.content.evalue;
+  };
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kernel did not answer within ${ms} ms`)), ms); });
+  try { await Promise.race([future.done, late]); } finally { clearTimeout(timer); }
+  if (err) throw new Error(err);
+  return out;
+}
+"""

@@ -1,7 +1,9 @@
 """The live labs in a real browser: JupyterLab + Debian's chromium driven by Playwright.
 
 Runs a notebook holding both labs, presses ArrowRight on the kernel-size slider and checks that
-the output shape text and the output image change to what PyTorch's formula says. Prints (and
+the output shape text and the output image change to what PyTorch's formula says; a fast burst of
+presses must reach the kernel coalesced (fewer layer runs than presses, read from the lab's
+``.updates`` in the kernel) and still end on the right picture. Prints (and
 records as properties) the keypress-to-image times; asserts nothing about time (benchmarks do).
 Screenshots go to artifacts/browser/ in the repository root.
 
@@ -15,6 +17,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +26,9 @@ import pytest
 from browser_support import (
     ARM_PROBE_JS,
     CHROMIUM_ARGS,
+    KERNEL_EXEC_JS,
     LAB_ROOTS_SELECTOR,
+    NOTEBOOK_CELLS,
     LabServer,
     find_chromium,
     percentile,
@@ -35,6 +40,7 @@ import convlab as cl
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 IMAGE_SIDE = 512  # cl.load_image("lena") and its offline stand-in are both 512x512
 PRESSES_PER_LAB = 5
+BURST_PRESSES = 6
 VIEWPORT = {"width": 1600, "height": 1000}
 WIDGET_WORDS = ("jupyter-widgets", "jupyterlab-manager", "ipywidgets", "convlab")
 
@@ -110,12 +116,12 @@ def _open_and_run(pg, server: LabServer) -> None:
     pg.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined", timeout=60_000)
     # The notebook is open and its kernel is idle.
     pg.wait_for_function(
-        """() => {
+        """(cells) => {
           const w = window.jupyterapp.shell.currentWidget;
           const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-          return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length === 3;
+          return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length === cells;
         }""",
-        timeout=90_000,
+        arg=len(NOTEBOOK_CELLS), timeout=90_000,
     )
     pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     pg.wait_for_function(
@@ -203,6 +209,70 @@ def test_conv2d_lab_follows_the_kernel_slider(browser, record_property) -> None:
 @pytest.mark.timeout(240)
 def test_conv_transpose2d_lab_follows_the_kernel_slider(browser, record_property) -> None:
     _run_lab(browser.page, 1, transposed=True, name="conv_transpose2d", record_property=record_property)
+
+
+def _kernel_state(pg, name: str, reset: bool = False) -> dict[str, int]:
+    """The lab's update count and kernel-size slider (value, max), read in the kernel itself.
+
+    The request queues behind any widget messages the kernel has not handled yet, so the count
+    includes every update the front end has already sent.
+    """
+    code = (f"{name}.reset()\n" if reset else "") + (
+        f"print('STATE', {name}.updates, {name}.controls['kernel_size'].value, {name}.controls['kernel_size'].max)")
+    out = _run_in_kernel(pg, code)
+    match = re.search(r"STATE (\d+) (\d+) (\d+)", out)
+    assert match, f"the kernel printed {out!r}"
+    updates, kernel, high = map(int, match.groups())
+    return {"updates": updates, "kernel": kernel, "max": high}
+
+
+def _run_in_kernel(pg, code: str, timeout_ms: int = 30_000) -> str:
+    """Run `code` in the notebook's kernel from the page; its stdout."""
+    return pg.evaluate(KERNEL_EXEC_JS, [code, timeout_ms])
+
+
+def _wait_for_kernel_size(pg, lab, transposed: bool, kernel: int) -> None:
+    """Until the lab's readout says `kernel` and its shape label shows that kernel's output."""
+    side = _expected_side(transposed, kernel)
+    pg.wait_for_function(
+        """([root, kernel, shape]) => root.querySelector('.widget-readout').textContent.trim() === kernel
+              && root.querySelector('.convlab-output-shape').textContent.includes(shape)""",
+        arg=[lab.element_handle(), str(kernel), f"[1, 1, {side}, {side}]"], timeout=30_000,
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_a_burst_of_key_presses_does_not_queue_stale_work(browser, record_property) -> None:
+    """Six ArrowRight presses with no wait between them: ipywidgets' front end holds back the slider's
+    changes while the kernel is busy and then sends only the latest one, so the kernel runs fewer layers
+    than there were presses, and the picture it ends on is the one for the final kernel size."""
+    pg = browser.page
+    lab = _lab(pg, 0)
+    lab.scroll_into_view_if_needed()
+    before = _kernel_state(pg, "lab", reset=True)  # back to the seed lesson's layer, whatever ran before
+    start = before["kernel"]
+    assert start + BURST_PRESSES <= before["max"], before
+    _wait_for_kernel_size(pg, lab, transposed=False, kernel=start)
+
+    lab.locator(".noUi-handle").first.focus()  # the first slider in the lab is kernel size
+    pressed_at = time.monotonic()
+    for _ in range(BURST_PRESSES):
+        pg.keyboard.press("ArrowRight")
+    burst_ms = (time.monotonic() - pressed_at) * 1000
+    final = start + BURST_PRESSES
+    _wait_for_kernel_size(pg, lab, transposed=False, kernel=final)
+    after = _kernel_state(pg, "lab")
+
+    side = cl.conv_output_size(IMAGE_SIDE, final)
+    assert _shape(lab) == [1, 1, side, side]
+    assert after["kernel"] == final
+    burst_updates = after["updates"] - before["updates"]
+    record_property("burst_kernel_updates", burst_updates)
+    print(f"\n[browser] {BURST_PRESSES} fast presses (kernel {start} -> {final}) in {burst_ms:.0f} ms "
+          f"ran {burst_updates} kernel-side updates (count {before['updates']} -> {after['updates']})")
+    # One update per press would mean every stale value was queued and run in turn.
+    assert 1 <= burst_updates < BURST_PRESSES
 
 
 @pytest.mark.browser
