@@ -243,12 +243,13 @@ def to_display(tensor: torch.Tensor, per_map: bool = True) -> torch.Tensor:
     becomes mid-grey. ``per_map=False`` stretches the whole tensor jointly (keeps an
     RGB image's colours).
     """
-    t = tensor.detach().to(torch.float32)
-    if t.dim() < 2:
-        raise ValueError(f"to_display needs at least a 2-d map (H, W); got shape {tuple(t.shape)}.")
-    flat = t.reshape(-1, t.shape[-2] * t.shape[-1]) if per_map else t.reshape(1, -1)
-    lo = flat.amin(dim=1, keepdim=True)
-    hi = flat.amax(dim=1, keepdim=True)
-    span = hi - lo
-    scaled = torch.where(span > 0, (flat - lo) / span.clamp_min(1e-30), torch.full_like(flat, 0.5))
-    return (scaled * 255).round_().clamp_(0, 255).to(torch.uint8).reshape(t.shape)
+    if tensor.dim() < 2:
+        raise ValueError(f"to_display needs at least a 2-d map (H, W); got shape {tuple(tensor.shape)}.")
+    # NumPy, not torch: for the small maps a screen shows, torch's per-op thread overhead dominates.
+    a = tensor.detach().cpu().to(torch.float32).contiguous().numpy()
+    flat = a.reshape(-1, a.shape[-2] * a.shape[-1]) if per_map else a.reshape(1, -1)
+    lo = flat.min(axis=1, keepdims=True)
+    span = flat.max(axis=1, keepdims=True) - lo
+    scale = np.divide(255.0, span, out=np.zeros_like(span), where=span > 0)
+    out = np.where(span > 0, (flat - lo) * scale, 127.5)
+    return torch.from_numpy(np.rint(out).clip(0, 255).astype(np.uint8).reshape(a.shape))
