@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+
+from .images import to_display
+from .render import box_shrink
 
 
 def display_array(tensor: torch.Tensor) -> np.ndarray:
@@ -15,28 +17,16 @@ def display_array(tensor: torch.Tensor) -> np.ndarray:
 
     Three channels: an (H, W, 3) colour picture, stretched jointly (keeps the colours).
     Any other count: channel 0 as an (H, W) map, min-max stretched (negatives never wrap);
-    a constant map is mid-grey. Done in numpy: tiny torch ops pay thread start-up costs.
+    a constant map is mid-grey (both by :func:`convlab.to_display`).
     """
     t = tensor.detach()
     if t.dim() == 4:
         t = t[0]
     if t.dim() != 3:
         raise ValueError(f"expected a (1, C, H, W) or (C, H, W) tensor, got shape {tuple(tensor.shape)}.")
-    a = t.float().cpu().numpy()
-    a = np.moveaxis(a, 0, -1) if a.shape[0] == 3 else a[0]
-    lo, hi = float(a.min()), float(a.max())
-    if hi <= lo:
-        return np.full(a.shape, 128, dtype=np.uint8)
-    return np.round((a - lo) * (255.0 / (hi - lo))).clip(0, 255).astype(np.uint8)
-
-
-def shrink_for_display(tensor: torch.Tensor, max_pixels: int) -> torch.Tensor:
-    """Average-pool a (1, C, H, W) tensor by a whole factor so its longer side is at most about ``max_pixels``.
-
-    A screen shows a panel a few hundred pixels wide; drawing fewer pixels is faster and looks the same.
-    """
-    factor = max(1, max(tensor.shape[-2:]) // max_pixels)
-    return F.avg_pool2d(tensor.detach().float(), factor, ceil_mode=True) if factor > 1 else tensor.detach()
+    if t.shape[0] == 3:
+        return to_display(t, per_map=False).permute(1, 2, 0).numpy()
+    return to_display(t[0]).numpy()
 
 
 def show_images(
@@ -62,7 +52,7 @@ def show_images(
     width = max(t.shape[-1] for t in tensors)
     for ax, t, title in zip(axes[0], tensors, titles, strict=True):
         h, w = t.shape[-2:]
-        shown = display_array(shrink_for_display(t if t.dim() == 4 else t.unsqueeze(0), max_pixels))
+        shown = display_array(box_shrink((t if t.dim() == 4 else t.unsqueeze(0)).detach().float(), max_pixels))
         ax.imshow(shown, cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
                   interpolation="nearest" if w <= 64 else "antialiased")
         ax.set_title(title, fontsize=9)
