@@ -88,3 +88,9 @@ def test_the_two_readme_commands_exist() -> None:
 
 def test_version_matches_pyproject() -> None:
     assert convlab.__version__ == pyproject()["project"]["version"]
+
+
+def test_the_wheel_ships_exactly_the_free_images() -> None:
+    shipped = set(pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"])
+    on_disk = {f"images/{name}.png" for name in convlab.available_images()[1:]} | {"images/CREDITS.md"}
+    assert shipped == on_disk and "images/lena.png" not in shipped
