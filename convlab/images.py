@@ -168,8 +168,8 @@ def image_path(name_or_path: str | os.PathLike) -> Path:
             "lena-stand-in",
             f"lena is not available offline, so the course uses the public-domain '{STAND_IN}' "
             "image instead (same 512×512 RGB size, so every shape is the same). To use lena, "
-            f"put the seed course's lena.png in {images_dir()} or run "
-            "`python -m convlab.fetch_lena` once while online.",
+            f"put the seed course's lena.png at {cache_dir() / _lena_source.filename} (or, in a "
+            f"checkout, {local_lena()}), or run `python -m convlab.fetch_lena` once while online.",
         )
         return images_dir() / _SHIPPED[STAND_IN]
     if name in _SHIPPED:
