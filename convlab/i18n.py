@@ -1,0 +1,76 @@
+"""The language convlab speaks: English by default, Chinese with ``set_language("zh")``.
+
+Messages are marked ``_("...")`` in the code and translated through gettext catalogs
+(``convlab/locale/<lang>/LC_MESSAGES/convlab.po``, compiled to ``.mo`` with Babel:
+``make translations``). A string is looked up when it is shown, so switching the
+language takes effect at once, also for labels defined at import time (mark those
+with ``N_`` and translate them with ``_`` where they are used).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "convlab"
+LANGUAGES = ("en", "zh")
+"""The languages convlab speaks; ``en`` is the source language of every message."""
+
+_language = "en"
+
+
+def _normalise(language: str) -> str:
+    lang = language.strip().lower().replace("-", "_")
+    if lang in ("", "en", "en_us", "en_gb", "c", "posix"):
+        return "en"
+    if lang in ("zh", "zh_cn", "zh_hans", "zh_sg", "cn"):
+        return "zh"
+    raise ValueError(f"language={language!r} is not one convlab speaks; choose one of {', '.join(LANGUAGES)}.")
+
+
+def set_language(language: str) -> None:
+    """Switch everything convlab says (labs, messages, exercises, figures) to ``language``.
+
+    ``"zh"`` (or ``"zh-CN"``) for Chinese, ``"en"`` for English. The environment variable
+    ``CONVLAB_LANG`` sets the language a kernel starts in.
+    """
+    global _language
+    _language = _normalise(language)
+
+
+def get_language() -> str:
+    """The current language code: ``"en"`` or ``"zh"``."""
+    return _language
+
+
+@functools.cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (unchanged in English or when untranslated)."""
+    return _catalog(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the current language."""
+    return _catalog(_language).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's own name for the marker)
+    """Mark ``message`` for translation without translating it yet (for import-time constants)."""
+    return message
+
+
+_env = os.environ.get("CONVLAB_LANG", "")
+if _env:
+    try:
+        set_language(_env)
+    except ValueError:
+        pass
