@@ -234,20 +234,27 @@ def load_image(name_or_path: str | os.PathLike = "lena", max_side: int = MAX_SID
     return torch.from_numpy(arr).permute(2, 0, 1).unsqueeze(0).contiguous()
 
 
-def to_display(tensor: torch.Tensor, per_map: bool = True) -> torch.Tensor:
+def to_display(tensor: torch.Tensor, per_map: bool = True, clip: float | None = None) -> torch.Tensor:
     """Scale feature maps to uint8 [0, 255] for display, min-max per map.
 
     Accepts (H, W), (C, H, W) or (N, C, H, W) and returns a uint8 tensor of the same
     shape. Each H×W map is stretched from its own min to its own max (negative values
     included, never wrapped around as a plain ``.byte()`` cast would); a constant map
     becomes mid-grey. ``per_map=False`` stretches the whole tensor jointly (keeps an
-    RGB image's colours).
+    RGB image's colours). ``clip=1`` stretches from the 1st to the 99th percentile
+    instead (values beyond become black or white), so a few outliers don't wash the
+    map out.
     """
     if tensor.dim() < 2:
         raise ValueError(f"to_display needs at least a 2-d map (H, W); got shape {tuple(tensor.shape)}.")
+    if clip is not None and not 0 <= clip < 50:
+        raise ValueError(f"clip={clip!r} must be a percentile in [0, 50), e.g. 1 for the 1st to 99th.")
     # NumPy, not torch: for the small maps a screen shows, torch's per-op thread overhead dominates.
     a = tensor.detach().cpu().to(torch.float32).contiguous().numpy()
     flat = a.reshape(-1, a.shape[-2] * a.shape[-1]) if per_map else a.reshape(1, -1)
+    if clip:
+        lo, hi = np.percentile(flat, [clip, 100 - clip], axis=1, keepdims=True).astype(np.float32)
+        flat = np.clip(flat, lo, hi)
     lo = flat.min(axis=1, keepdims=True)
     span = flat.max(axis=1, keepdims=True) - lo
     scale = np.divide(255.0, span, out=np.zeros_like(span), where=span > 0)
