@@ -1,0 +1,81 @@
+"""Stepping through convolution cases: PyTorch's own output size, and a menu of cases with a stepper.
+
+Lesson 03 checks every size formula against :func:`torch_size` (a real ``F.conv2d``),
+and lets a student pick one of Dumoulin & Visin's cases from a menu and step the kernel
+over it (:func:`case_explorer`). The stepper is kept small enough for a 1366×768 laptop
+screen while it plays (:data:`STEPPER_MAX_HEIGHT`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from .i18n import _, N_
+
+Case = tuple[int, int, int, int, int, int]
+"""One case per axis: (i, k, p, s, d, o) = input, kernel, padding, stride, dilation, output size."""
+
+STEPPER_MAX_HEIGHT = 420
+"""Pixels the stepper's picture may take on screen: with the menu and the play bar the explorer
+stays under about 500 px, what JupyterLab leaves for a notebook on a 1366×768 laptop screen."""
+
+CASE_MENU_LABEL = N_("case")
+
+
+def torch_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+    """The output side PyTorch gives for an i×i input and a k×k kernel (the judge of every formula)."""
+    x, w = torch.zeros(1, 1, i, i), torch.zeros(1, 1, k, k)
+    return int(F.conv2d(x, w, stride=s, padding=p, dilation=d).shape[-1])
+
+
+def case_label(number: int, case: Case) -> str:
+    """The menu text of a case: ``"7. i=6, k=3, p=1, s=2, d=1 → o=3"``."""
+    i, k, p, s, d, o = case
+    return f"{number}. i={i}, k={k}, p={p}, s={s}, d={d} → o={o}"
+
+
+def case_stepper(case: Case, max_height: int = STEPPER_MAX_HEIGHT) -> Any:
+    """The stepping diagram of one case (``convlab.diagrams.conv_diagram_widget``), at most ``max_height`` px high."""
+    from .diagrams import conv_diagram_widget
+
+    i, k, p, s, d, _o = case
+    stepper = conv_diagram_widget(i, k, stride=s, padding=p, dilation=d)
+    image = getattr(stepper, "image", stepper)
+    # The picture keeps its proportions and shrinks to fit; it never grows past its own size.
+    image.layout.max_height = f"{max_height}px"
+    image.layout.max_width = "100%"
+    image.layout.width = "auto"
+    image.layout.height = "auto"
+    image.layout.object_fit = "contain"
+    return stepper
+
+
+def case_explorer(cases: Sequence[Case], max_height: int = STEPPER_MAX_HEIGHT) -> Any:
+    """A menu of ``cases`` above the stepper of the chosen one (an ``ipywidgets.VBox``).
+
+    ``.menu`` is the Dropdown (its value is a case's label), ``.stepper`` the current
+    stepper, ``.cases`` maps each label to its case. Choosing a case, from the menu or by
+    setting ``.menu.value`` in code, builds that case's stepper before it returns.
+    """
+    import ipywidgets as widgets
+
+    by_label = {case_label(n, tuple(c)): tuple(c) for n, c in enumerate(cases, 1)}
+    if not by_label:
+        raise ValueError(_("case_explorer needs at least one case."))
+    labels = list(by_label)
+    menu = widgets.Dropdown(options=labels, value=labels[0], description=_(CASE_MENU_LABEL),
+                            layout=widgets.Layout(width="380px"))
+    box = widgets.VBox([menu])
+
+    def choose(label: str) -> None:
+        box.stepper = case_stepper(by_label[label], max_height)
+        box.children = (menu, box.stepper)
+
+    menu.observe(lambda change: choose(change["new"]), names="value")
+    box.menu, box.cases = menu, by_label
+    choose(labels[0])
+    return box
