@@ -9,6 +9,7 @@ from typing import Any
 
 from .arithmetic import (
     check_channels,
+    common_divisors,
     conv_output_size,
     conv_transpose_output_size,
     divisors,
@@ -19,7 +20,9 @@ from .arithmetic import (
     same_padding,
     weight_shape,
 )
+from .config import LayerConfig
 from .errors import ConvConfigError
+from .i18n import get_language, set_language
 from .images import available_images, load_image, to_display
 from .layers import check_layer_config, layer_code, make_layer
 
@@ -34,14 +37,17 @@ _LAZY = {
 __all__ = [
     "ConvConfigError",
     "ConvLab",
+    "LayerConfig",
     "available_images",
     "check_channels",
     "check_layer_config",
+    "common_divisors",
     "conv_matrix",
     "conv_output_size",
     "conv_transpose_output_size",
     "divisors",
     "effective_kernel_size",
+    "get_language",
     "layer_code",
     "load_image",
     "mac_count",
@@ -49,6 +55,7 @@ __all__ = [
     "parameter_count",
     "receptive_field",
     "same_padding",
+    "set_language",
     "to_display",
     "weight_shape",
 ]
