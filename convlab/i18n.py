@@ -20,6 +20,7 @@ LANGUAGES = ("en", "zh")
 """The languages convlab speaks; ``en`` is the source language of every message."""
 
 _language = "en"
+_notified_no_font = False
 
 
 def _normalise(language: str) -> str:
@@ -39,6 +40,8 @@ def set_language(language: str) -> None:
     """
     global _language
     _language = _normalise(language)
+    if _language == "zh":
+        _figures_can_speak(_language)  # a notebook's own plot titles need the font too
 
 
 def get_language() -> str:
@@ -63,6 +66,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog(_language).ngettext(singular, plural, n)
 
 
+def figure_text(message: str) -> str:
+    """``message`` for a figure: translated only when matplotlib has a font for the language.
+
+    Without a CJK font, Chinese would show as empty boxes; figures then stay in English
+    and one notice says why.
+    """
+    if _language == "en" or not _figures_can_speak(_language):
+        return message
+    return _(message)
+
+
+def _figures_can_speak(language: str) -> bool:
+    global _notified_no_font
+    from .fonts import use_cjk_font
+
+    if use_cjk_font():
+        return True
+    if not _notified_no_font:
+        _notified_no_font = True
+        import sys
+
+        print(_("convlab: no Chinese font found for matplotlib, so figures stay in English. "
+                "Install one with: pip install mplfonts"), file=sys.stderr)
+    return False
+
+
 def N_(message: str) -> str:  # noqa: N802  (gettext's own name for the marker)
     """Mark ``message`` for translation without translating it yet (for import-time constants)."""
     return message
@@ -71,6 +100,6 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's own name for the marker)
 _env = os.environ.get("CONVLAB_LANG", "")
 if _env:
     try:
-        set_language(_env)
+        _language = _normalise(_env)  # the font is set up when a figure first needs it
     except ValueError:
         pass

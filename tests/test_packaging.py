@@ -74,7 +74,9 @@ def test_a_fork_changes_one_line() -> None:
 
 def test_every_notebook_is_on_the_course_map_and_back() -> None:
     on_disk = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
-    assert on_disk == {lesson.notebook for lesson in course.LESSONS}
+    assert on_disk == {lesson.notebook for lesson in course.LESSONS} | {course.APP_NOTEBOOK}
+    twins = {p.stem for p in (ROOT / "notebooks" / "zh").glob("*.ipynb")}
+    assert twins == {lesson.notebook for lesson in course.LESSONS}
 
 
 def test_the_two_readme_commands_exist() -> None:
