@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import torch
 from torch import nn
@@ -31,7 +31,8 @@ from .errors import ConvConfigError
 from .i18n import _
 from .params import IntOrTuple, Padding, as_tuple, pair, plain
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
+PADDING_MODES: tuple[PaddingMode, ...] = ("zeros", "reflect", "replicate", "circular")
 """What ``padding_mode`` may be for a Conv2d; a ConvTranspose2d takes only ``"zeros"``."""
 
 
@@ -140,8 +141,9 @@ class LayerConfig:
         h, w = pair(hw, "size")
         if self.transposed:
             if isinstance(self.padding, str):
-                self.validate()
-            out = conv_transpose_output_size((h, w), self.kernel_size, self.stride, self.padding,  # type: ignore[arg-type]
+                self.validate()  # raises: a transposed layer takes numbers only
+                raise AssertionError("unreachable")
+            out = conv_transpose_output_size((h, w), self.kernel_size, self.stride, self.padding,
                                              self.output_padding, self.dilation)
         else:
             out = conv_output_size((h, w), self.kernel_size, self.stride, self.padding, self.dilation)
@@ -192,20 +194,22 @@ class LayerConfig:
         always give the same weights.
         """
         self.validate()
+        k, s, d = (pair(v, n) for v, n in ((self.kernel_size, "kernel_size"), (self.stride, "stride"),
+                                           (self.dilation, "dilation")))
         layer: nn.Conv2d | nn.ConvTranspose2d
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             if self.transposed:
                 layer = nn.ConvTranspose2d(
-                    self.in_channels, self.out_channels, self.kernel_size, stride=self.stride,  # type: ignore[arg-type]
-                    padding=self.padding, output_padding=self.output_padding,  # type: ignore[arg-type]
-                    groups=self.groups, bias=self.bias, dilation=self.dilation,  # type: ignore[arg-type]
+                    self.in_channels, self.out_channels, k, stride=s, padding=pair(self.padding, "padding"),
+                    output_padding=pair(self.output_padding, "output_padding"), groups=self.groups,
+                    bias=self.bias, dilation=d,
                 )
             else:
+                padding = self.padding if isinstance(self.padding, str) else pair(self.padding, "padding")
                 layer = nn.Conv2d(
-                    self.in_channels, self.out_channels, self.kernel_size, stride=self.stride,  # type: ignore[arg-type]
-                    padding=self.padding, dilation=self.dilation, groups=self.groups,  # type: ignore[arg-type]
-                    bias=self.bias, padding_mode=self.padding_mode,
+                    self.in_channels, self.out_channels, k, stride=s, padding=padding, dilation=d,
+                    groups=self.groups, bias=self.bias, padding_mode=cast(PaddingMode, self.padding_mode),
                 )
             nn.init.xavier_normal_(layer.weight.data)
         return layer
