@@ -14,7 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .i18n import _, N_
+from .i18n import N_, _
 
 Case = tuple[int, int, int, int, int, int]
 """One case per axis: (i, k, p, s, d, o) = input, kernel, padding, stride, dilation, output size."""
