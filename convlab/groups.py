@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 import torch
 
 from .arithmetic import check_channels
+from .figures import figure_of, subplots
+from .i18n import _
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -51,47 +54,64 @@ def separable_weight(depthwise: torch.Tensor, pointwise: torch.Tensor) -> torch.
     its channel's depthwise kernel (biases not included).
     """
     if depthwise.shape[1] != 1 or pointwise.shape[1] != depthwise.shape[0]:
-        raise ValueError(
-            f"depthwise weight {tuple(depthwise.shape)} must be (in, 1, kH, kW) and pointwise "
-            f"{tuple(pointwise.shape)} must be (out, in, 1, 1) with the same in."
-        )
+        raise ValueError(_(
+            "depthwise weight {d} must be (in, 1, kH, kW) and pointwise {p} must be (out, in, 1, 1) with the same in."
+        ).format(d=tuple(depthwise.shape), p=tuple(pointwise.shape)))
     p = pointwise.flatten(1)  # (out, in)
     d = depthwise[:, 0]  # (in, *k)
     return p.reshape(*p.shape, *([1] * (d.dim() - 1))) * d.unsqueeze(0)
 
 
-def draw_connections(matrices: Mapping[str, torch.Tensor], *, cmap: str = "Greens") -> Figure:
-    """One panel per (out × in) connection matrix, titled by its key; filled cell = connected."""
-    import matplotlib.pyplot as plt
+def _axes_row(ax: Sequence[Axes] | None, n: int, width: float, height: float) -> tuple[Figure, list[Axes]]:
+    """The Axes to draw ``n`` panels into: those given, or a row on a new Figure."""
+    if ax is None:
+        fig, grid = subplots(n, width=width, height=height)
+        return fig, list(grid[0])
+    axes = list(ax)
+    if len(axes) != n:
+        raise ValueError(_("{n} panels need {n} Axes, got {m}.").format(n=n, m=len(axes)))
+    return figure_of(axes[0]), axes
 
-    fig, axes = plt.subplots(1, len(matrices), figsize=(3.1 * len(matrices), 3.4), squeeze=False)
-    for ax, (title, m) in zip(axes[0], matrices.items(), strict=True):
+
+def draw_connections(matrices: Mapping[str, torch.Tensor], *, cmap: str = "Greens",
+                     ax: Sequence[Axes] | None = None) -> Figure:
+    """One panel per (out × in) connection matrix, titled by its key; filled cell = connected.
+
+    ``ax``: one Axes per matrix to draw into; None makes a new Figure. Returns the Figure.
+    """
+    fig, axes = _axes_row(ax, len(matrices), 3.1 * len(matrices), 3.4)
+    for a, (title, m) in zip(axes, matrices.items(), strict=True):
         n_out, n_in = m.shape
-        ax.imshow(m.float().numpy(), cmap=cmap, vmin=0, vmax=1.25)
-        ax.set_xticks(range(n_in))
-        ax.set_yticks(range(n_out))
-        ax.set_xticks([i - 0.5 for i in range(1, n_in)], minor=True)
-        ax.set_yticks([i - 0.5 for i in range(1, n_out)], minor=True)
-        ax.grid(which="minor", color="white", linewidth=1.5)
-        ax.tick_params(which="both", length=0, labelsize=7)
-        ax.set_title(f"{title}\n{int(m.sum())} of {m.numel()} connected", fontsize=10)
-        ax.set_xlabel("input channel")
-    axes[0][0].set_ylabel("output channel")
-    fig.tight_layout()
+        a.imshow(m.float().numpy(), cmap=cmap, vmin=0, vmax=1.25)
+        a.set_xticks(range(n_in))
+        a.set_yticks(range(n_out))
+        a.set_xticks([i - 0.5 for i in range(1, n_in)], minor=True)
+        a.set_yticks([i - 0.5 for i in range(1, n_out)], minor=True)
+        a.grid(which="minor", color="white", linewidth=1.5)
+        a.tick_params(which="both", length=0, labelsize=8)
+        connected = _("{n} of {total} connected").format(n=int(m.sum()), total=m.numel())
+        a.set_title(f"{title}\n{connected}", fontsize=10)
+        a.set_xlabel(_("input channel"))
+    axes[0].set_ylabel(_("output channel"))
+    if ax is None:
+        fig.tight_layout()
     return fig
 
 
-def draw_costs(names: Sequence[str], parameters: Sequence[int], macs: Sequence[int]) -> Figure:
-    """Two bar charts side by side, parameters and multiply-accumulates, numbers on the bars."""
-    import matplotlib.pyplot as plt
+def draw_costs(names: Sequence[str], parameters: Sequence[int], macs: Sequence[int], *,
+               ax: Sequence[Axes] | None = None) -> Figure:
+    """Two bar charts side by side, parameters and multiply-accumulates, numbers on the bars.
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    for ax, values, label in ((axes[0], parameters, "parameters"), (axes[1], macs, "multiply-accumulates")):
-        bars = ax.bar(range(len(names)), values, color=["#4c72b0"] + ["#55a868"] * (len(names) - 1))
-        ax.bar_label(bars, labels=[f"{v:,}" for v in values], fontsize=8)
-        ax.set_xticks(range(len(names)), names, fontsize=8)
-        ax.set_title(label)
-        ax.set_ylim(0, max(values) * 1.15)
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 3))
-    fig.tight_layout()
+    ``ax``: a pair of Axes to draw into; None makes a new Figure. Returns the Figure.
+    """
+    fig, axes = _axes_row(ax, 2, 11, 3.6)
+    for a, values, label in ((axes[0], parameters, _("parameters")), (axes[1], macs, _("multiply-accumulates"))):
+        bars = a.bar(range(len(names)), values, color=["#4c72b0"] + ["#55a868"] * (len(names) - 1))
+        a.bar_label(bars, labels=[f"{v:,}" for v in values], fontsize=8)
+        a.set_xticks(range(len(names)), names, fontsize=8)
+        a.set_title(label)
+        a.set_ylim(0, max(values) * 1.15)
+        a.ticklabel_format(axis="y", style="sci", scilimits=(0, 3))
+    if ax is None:
+        fig.tight_layout()
     return fig

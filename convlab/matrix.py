@@ -9,7 +9,6 @@ output's shape back to the input's shape, but it is not the inverse of ``C``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -17,31 +16,24 @@ import torch.nn.functional as F
 
 from .arithmetic import check_channels, conv_output_size, conv_transpose_output_size
 from .errors import ConvConfigError
+from .i18n import _
+from .params import IntOrTuple, is_int, pair
 
-Pair = int | Sequence[int]
+Pair = IntOrTuple
+"""One int for both axes, or (height, width); NumPy integers are accepted too."""
 
-# C has out_h*out_w*in_h*in_w entries; it is meant for small teaching examples.
 MAX_MATRIX_ENTRIES = 2**25
+"""C has out_h*out_w*in_h*in_w entries; it is meant for small teaching examples."""
 
 
-def _pair(value: Pair, name: str) -> tuple[int, int]:
-    if isinstance(value, bool):
-        raise ConvConfigError(f"{name}={value!r} must be a whole number or a pair of them.")
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return (int(value[0]), int(value[1]))
-    raise ConvConfigError(f"{name}={value!r} must be a whole number or a pair (height, width) of them.")
-
-
-def _kernel2d(kernel: torch.Tensor) -> torch.Tensor:
+def kernel2d(kernel: torch.Tensor) -> torch.Tensor:
+    """``kernel`` as a floating-point 2-d tensor (kh, kw); anything else raises ConvConfigError."""
     kernel = torch.as_tensor(kernel)
     if kernel.dim() != 2:
-        raise ConvConfigError(
-            f"kernel has shape {tuple(kernel.shape)}, but conv_matrix needs a 2-d kernel (kh, kw): "
+        raise ConvConfigError(_(
+            "kernel has shape {shape}, but conv_matrix needs a 2-d kernel (kh, kw): "
             "one input channel, one output channel. Take e.g. weight[0, 0] of a layer."
-        )
+        ).format(shape=tuple(kernel.shape)))
     if not kernel.is_floating_point():
         kernel = kernel.to(torch.get_default_dtype())
     return kernel
@@ -51,18 +43,18 @@ def _image2d(t: torch.Tensor, name: str) -> torch.Tensor:
     """A (h, w) view of a single-channel image given as (h, w), (1, h, w) or (1, 1, h, w)."""
     t = torch.as_tensor(t)
     if t.dim() < 2 or any(n != 1 for n in t.shape[:-2]):
-        raise ConvConfigError(
-            f"{name} has shape {tuple(t.shape)}: give one single-channel image, (h, w) or (1, 1, h, w)."
-        )
+        raise ConvConfigError(_(
+            "{name} has shape {shape}: give one single-channel image, (h, w) or (1, 1, h, w)."
+        ).format(name=name, shape=tuple(t.shape)))
     return t.reshape(t.shape[-2:])
 
 
 def conv_matrix(
     kernel: torch.Tensor,
-    input_size: Pair,
-    stride: Pair = 1,
-    padding: Pair = 0,
-    dilation: Pair = 1,
+    input_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
 ) -> torch.Tensor:
     """The matrix ``C`` of ``F.conv2d`` with a 2-d ``kernel`` on an ``input_size`` image.
 
@@ -74,17 +66,17 @@ def conv_matrix(
     returns the input's size). Padding cells are zeros, so their columns drop out.
     The matrix keeps the kernel's dtype and device.
     """
-    kernel = _kernel2d(kernel)
+    kernel = kernel2d(kernel)
     kh, kw = kernel.shape
-    in_h, in_w = _pair(input_size, "input_size")
-    s, p, d = _pair(stride, "stride"), _pair(padding, "padding"), _pair(dilation, "dilation")
+    in_h, in_w = pair(input_size, "input_size")
+    s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
     out_h, out_w = conv_output_size((in_h, in_w), (kh, kw), s, p, d)  # validates everything
     entries = out_h * out_w * in_h * in_w
     if entries > MAX_MATRIX_ENTRIES:
-        raise ConvConfigError(
-            f"C would be {out_h * out_w}×{in_h * in_w} = {entries:,} numbers; the matrix view is for "
-            f"small examples (at most {MAX_MATRIX_ENTRIES:,}). Use a smaller input_size."
-        )
+        raise ConvConfigError(_(
+            "C would be {rows}×{cols} = {entries:,} numbers; the matrix view is for "
+            "small examples (at most {limit:,}). Use a smaller input_size."
+        ).format(rows=out_h * out_w, cols=in_h * in_w, entries=entries, limit=MAX_MATRIX_ENTRIES))
     dev = kernel.device
     # Input pixel under tap (a, b) of the kernel at output (oh, ow), all at once: shape (oh, ow, a, b).
     r = (torch.arange(out_h, device=dev) * s[0] - p[0])[:, None, None, None] + (
@@ -102,14 +94,14 @@ def conv_matrix(
     return C.index_put((rows[inside], r[inside] * in_w + c[inside]), taps[inside])
 
 
-def zero_insert(y: torch.Tensor, stride: Pair) -> torch.Tensor:
+def zero_insert(y: torch.Tensor, stride: IntOrTuple) -> torch.Tensor:
     """Put ``stride-1`` zeros between neighbouring pixels of ``y`` (..., H, W) along each axis.
 
     The result has size ``(H-1)*stride + 1`` per axis.
     """
-    s = _pair(stride, "stride")
+    s = pair(stride, "stride")
     if min(s) < 1:
-        raise ConvConfigError(f"stride={stride!r} must be at least 1.")
+        raise ConvConfigError(_("stride={stride!r} must be at least 1.").format(stride=stride))
     h, w = y.shape[-2:]
     out = y.new_zeros(*y.shape[:-2], (h - 1) * s[0] + 1, (w - 1) * s[1] + 1)
     out[..., :: s[0], :: s[1]] = y
@@ -127,10 +119,10 @@ def rotate_weight(weight: torch.Tensor, groups: int = 1) -> torch.Tensor:
 def transposed_as_direct(
     y: torch.Tensor,
     weight: torch.Tensor,
-    stride: Pair = 1,
-    padding: Pair = 0,
-    output_padding: Pair = 0,
-    dilation: Pair = 1,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
     groups: int = 1,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The direct convolution hidden in ``F.conv_transpose2d(y, weight, ...)``.
@@ -143,18 +135,19 @@ def transposed_as_direct(
     equals the transposed convolution.
     """
     if y.dim() != 4 or weight.dim() != 4:
-        raise ConvConfigError(
-            f"y {tuple(y.shape)} and weight {tuple(weight.shape)} must be 4-d: "
-            "(N, C_in, H, W) and (C_in, C_out/groups, kh, kw)."
-        )
+        raise ConvConfigError(_(
+            "y {y} and weight {w} must be 4-d: (N, C_in, H, W) and (C_in, C_out/groups, kh, kw)."
+        ).format(y=tuple(y.shape), w=tuple(weight.shape)))
     cin, cout_g, kh, kw = weight.shape
-    if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
-        raise ConvConfigError(f"groups={groups!r} must be a whole number, at least 1.")
+    if not is_int(groups) or groups < 1:
+        raise ConvConfigError(_("groups={groups!r} must be a whole number, at least 1.").format(groups=groups))
+    groups = int(groups)
     check_channels(cin, cout_g * groups, groups)
     if y.shape[1] != cin:
-        raise ConvConfigError(f"y has {y.shape[1]} channels, but the weight expects {cin} (its first axis).")
-    s, p = _pair(stride, "stride"), _pair(padding, "padding")
-    op, d = _pair(output_padding, "output_padding"), _pair(dilation, "dilation")
+        raise ConvConfigError(_("y has {got} channels, but the weight expects {cin} (its first axis).").format(
+            got=y.shape[1], cin=cin))
+    s, p = pair(stride, "stride"), pair(padding, "padding")
+    op, d = pair(output_padding, "output_padding"), pair(dilation, "dilation")
     conv_transpose_output_size(tuple(y.shape[-2:]), (kh, kw), s, p, op, d)  # validates
     q = (d[0] * (kh - 1) - p[0], d[1] * (kw - 1) - p[1])
     # F.pad order is (left, right, top, bottom); negative amounts crop.
@@ -165,29 +158,29 @@ def transposed_as_direct(
 def conv_transpose_zero_insertion(
     y: torch.Tensor,
     weight: torch.Tensor,
-    stride: Pair = 1,
-    padding: Pair = 0,
-    output_padding: Pair = 0,
-    dilation: Pair = 1,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
     groups: int = 1,
 ) -> torch.Tensor:
     """``F.conv_transpose2d(y, weight, ...)`` computed as a direct convolution (see transposed_as_direct)."""
     padded, rotated = transposed_as_direct(y, weight, stride, padding, output_padding, dilation, groups)
-    return F.conv2d(padded, rotated, dilation=_pair(dilation, "dilation"), groups=groups)
+    return F.conv2d(padded, rotated, dilation=pair(dilation, "dilation"), groups=groups)
 
 
 def matching_output_padding(
-    input_size: Pair, kernel_size: Pair, stride: Pair = 1, padding: Pair = 0, dilation: Pair = 1
+    input_size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1, padding: IntOrTuple = 0, dilation: IntOrTuple = 1
 ) -> tuple[int, int]:
     """The output_padding that makes ConvTranspose2d return ``input_size`` (the size C.T gives).
 
     ``(in + 2*padding - dilation*(k-1) - 1) % stride`` per axis: the rows/columns the
     strided convolution skipped at the bottom/right.
     """
-    i, k = _pair(input_size, "input_size"), _pair(kernel_size, "kernel_size")
-    s, p, d = _pair(stride, "stride"), _pair(padding, "padding"), _pair(dilation, "dilation")
+    i, k = pair(input_size, "input_size"), pair(kernel_size, "kernel_size")
+    s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
     conv_output_size(i, k, s, p, d)  # validates
-    return tuple((i[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) % s[a] for a in range(2))  # type: ignore[return-value]
+    return ((i[0] + 2 * p[0] - d[0] * (k[0] - 1) - 1) % s[0], (i[1] + 2 * p[1] - d[1] * (k[1] - 1) - 1) % s[1])
 
 
 @dataclass
@@ -212,11 +205,11 @@ class TransposeViews:
 def conv_transpose_three_ways(
     y: torch.Tensor,
     kernel: torch.Tensor,
-    input_size: Pair | None = None,
-    stride: Pair = 1,
-    padding: Pair = 0,
-    dilation: Pair = 1,
-    output_padding: Pair | None = None,
+    input_size: IntOrTuple | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    output_padding: IntOrTuple | None = None,
 ) -> TransposeViews:
     """Transposed convolution of a single-channel ``y`` with a 2-d ``kernel``, three ways.
 
@@ -227,30 +220,29 @@ def conv_transpose_three_ways(
     Raises ConvConfigError when they disagree, or when ``y``'s size is not the
     convolution's output size for ``input_size``.
     """
-    kernel = _kernel2d(kernel)
+    kernel = kernel2d(kernel)
     y2 = _image2d(y, "y").to(kernel.dtype)
     k = tuple(kernel.shape)
-    s, p, d = _pair(stride, "stride"), _pair(padding, "padding"), _pair(dilation, "dilation")
+    s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
     if input_size is None:
-        op = _pair(0 if output_padding is None else output_padding, "output_padding")
+        op = pair(0 if output_padding is None else output_padding, "output_padding")
         if any(op[a] >= s[a] for a in range(2)):
-            raise ConvConfigError(
-                f"output_padding={op} is not below stride={s}: PyTorch allows it (it is below dilation), "
+            raise ConvConfigError(_(
+                "output_padding={op} is not below stride={s}: PyTorch allows it (it is below dilation), "
                 "but then no convolution maps back to y's size, so there is no matrix C to transpose."
-            )
+            ).format(op=op, s=s))
         input_size = conv_transpose_output_size(tuple(y2.shape), k, s, p, op, d)
-    in_size = _pair(input_size, "input_size")
+    in_size = pair(input_size, "input_size")
     expected_op = matching_output_padding(in_size, k, s, p, d)
-    if output_padding is not None and _pair(output_padding, "output_padding") != expected_op:
-        raise ConvConfigError(
-            f"output_padding={output_padding!r} does not give back input_size={in_size}; "
-            f"(in + 2*padding - dilation*(k-1) - 1) % stride = {expected_op} does."
-        )
+    if output_padding is not None and pair(output_padding, "output_padding") != expected_op:
+        raise ConvConfigError(_(
+            "output_padding={op!r} does not give back input_size={size}; "
+            "(in + 2*padding - dilation*(k-1) - 1) % stride = {expected} does."
+        ).format(op=output_padding, size=in_size, expected=expected_op))
     out_size = conv_output_size(in_size, k, s, p, d)
     if tuple(y2.shape) != out_size:
-        raise ConvConfigError(
-            f"y is {tuple(y2.shape)}, but a convolution of a {in_size} input gives {out_size}."
-        )
+        raise ConvConfigError(_("y is {got}, but a convolution of a {size} input gives {out}.").format(
+            got=tuple(y2.shape), size=in_size, out=out_size))
     C = conv_matrix(kernel, in_size, s, p, d)
     w4 = kernel[None, None]
     y4 = y2[None, None]
@@ -297,18 +289,18 @@ class Roundtrip:
 def roundtrip(
     x: torch.Tensor,
     kernel: torch.Tensor,
-    stride: Pair = 1,
-    padding: Pair = 0,
-    dilation: Pair = 1,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
 ) -> Roundtrip:
     """Convolve a single-channel ``x`` with ``kernel``, then transposed-convolve back.
 
     ``x_back`` has ``x``'s shape (``output_padding`` is chosen for that) but not its
     values: the transposed convolution is ``C.T``, not ``C``'s inverse.
     """
-    kernel = _kernel2d(kernel)
+    kernel = kernel2d(kernel)
     x2 = _image2d(x, "x").to(kernel.dtype)
-    s, p, d = _pair(stride, "stride"), _pair(padding, "padding"), _pair(dilation, "dilation")
+    s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
     op = matching_output_padding(tuple(x2.shape), tuple(kernel.shape), s, p, d)
     w4 = kernel[None, None]
     y = F.conv2d(x2[None, None], w4, stride=s, padding=p, dilation=d)
@@ -326,15 +318,15 @@ def roundtrip(
 
 
 def matrix_shape(
-    kernel_size: Pair, input_size: Pair, stride: Pair = 1, padding: Pair = 0, dilation: Pair = 1
+    kernel_size: IntOrTuple, input_size: IntOrTuple, stride: IntOrTuple = 1, padding: IntOrTuple = 0, dilation: IntOrTuple = 1
 ) -> tuple[int, int]:
     """Shape of C, ``(out_h*out_w, in_h*in_w)``, without building it."""
-    i = _pair(input_size, "input_size")
+    i = pair(input_size, "input_size")
     out = conv_output_size(
         i,
-        _pair(kernel_size, "kernel_size"),
-        _pair(stride, "stride"),
-        _pair(padding, "padding"),
-        _pair(dilation, "dilation"),
+        pair(kernel_size, "kernel_size"),
+        pair(stride, "stride"),
+        pair(padding, "padding"),
+        pair(dilation, "dilation"),
     )
-    return (math.prod(out), math.prod(i))  # type: ignore[arg-type]
+    return (math.prod(out), math.prod(i))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .arithmetic import conv_output_size
+from .figures import axes_or_new, figure_of
+from .i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 INPUT_COLOUR = "#dbe9f6"
 OUTPUT_COLOUR = "#e3f1df"
@@ -42,23 +48,21 @@ def _slices(ax: Any, x0: float, y0: float, depth: int, side: int, colour: str) -
     return lefts
 
 
-def draw_sliding(ndim: int, *, size: int = 6, kernel_size: int = 3, position: int = 1, ax: Any = None) -> Any:
+def draw_sliding(ndim: int, *, size: int = 6, kernel_size: int = 3, position: int = 1,
+                 ax: Axes | None = None) -> Figure:
     """Sketch an ``ndim``-d convolution (1 to 3): INPUT, the kernel in red at one place, OUTPUT.
 
     The red arrows name the axes the kernel slides along; the filled output cell is the
     one this kernel position computes. ``position`` is the kernel's offset along every
-    sliding axis. Returns the matplotlib Figure.
+    sliding axis. Draws into ``ax``, or onto a new Figure; returns the Figure.
     """
-    import matplotlib.pyplot as plt
-
     if ndim not in (1, 2, 3):
-        raise ValueError(f"ndim={ndim!r}: sketches exist for 1-, 2- and 3-d convolutions only.")
+        raise ValueError(_("ndim={ndim!r}: sketches exist for 1-, 2- and 3-d convolutions only.").format(ndim=ndim))
     out = conv_output_size(size, kernel_size)
-    if not 0 <= position < out:  # type: ignore[operator]
-        raise ValueError(f"position={position} is off the input: it must be in 0..{out - 1}.")  # type: ignore[operator]
-    if ax is None:
-        width = {1: 7.0, 2: 6.5, 3: 10.0}[ndim]
-        _, ax = plt.subplots(figsize=(width, 2.4 if ndim == 1 else 3.6))
+    if not 0 <= position < out:
+        raise ValueError(_("position={position} is off the input: it must be in 0..{last}.").format(
+            position=position, last=out - 1))
+    ax = axes_or_new(ax, {1: 7.0, 2: 6.5, 3: 10.0}[ndim], 2.4 if ndim == 1 else 3.6)
     k, p = kernel_size, position
     depth = size - 2 if ndim == 3 else 1  # a shallower volume keeps the 3-d sketch readable
     out_depth = depth - k + 1
@@ -79,30 +83,31 @@ def draw_sliding(ndim: int, *, size: int = 6, kernel_size: int = 3, position: in
     out_rows = 1 if ndim == 1 else out
     out_lefts = [out_x + z * (out + _GAP) for z in range(out_depth)] if ndim == 3 else [out_x]
     for left in out_lefts:
-        _cells(ax, left, out_y, out_rows, out, OUTPUT_COLOUR)  # type: ignore[arg-type]
+        _cells(ax, left, out_y, out_rows, out, OUTPUT_COLOUR)
     hit = out_lefts[p] if ndim == 3 else out_x
     from matplotlib.patches import Rectangle
 
     ax.add_patch(Rectangle((hit + p, out_y + (0 if ndim == 1 else p)), 1, 1, facecolor=KERNEL_COLOUR, alpha=0.8))
 
-    in_name = {1: f"INPUT (length {size})", 2: f"INPUT ({size}×{size})", 3: f"INPUT ({depth}×{size}×{size})"}
-    out_name = {1: f"OUTPUT (length {out})", 2: f"OUTPUT ({out}×{out})", 3: f"OUTPUT ({out_depth}×{out}×{out})"}
-    ax.text(0, -0.5, in_name[ndim], fontsize=10, weight="bold")
-    ax.text(out_x, out_y - 0.5, out_name[ndim], fontsize=10, weight="bold")
+    in_shape = {1: _("length {n}").format(n=size), 2: f"{size}×{size}", 3: f"{depth}×{size}×{size}"}[ndim]
+    out_shape = {1: _("length {n}").format(n=out), 2: f"{out}×{out}", 3: f"{out_depth}×{out}×{out}"}[ndim]
+    ax.text(0, -0.5, _("INPUT ({shape})").format(shape=in_shape), fontsize=10, weight="bold")
+    ax.text(out_x, out_y - 0.5, _("OUTPUT ({shape})").format(shape=out_shape), fontsize=10, weight="bold")
     bottom = rows + 0.9
     if ndim == 1:
-        _arrow(ax, (0, 1.9), (size, 1.9), "slides along L")
+        _arrow(ax, (0, 1.9), (size, 1.9), _("slides along L"))
     else:
         first = lefts[0]
         _arrow(ax, (first, bottom), (first + size, bottom), "W")
         _arrow(ax, (-0.8, 0), (-0.8, size), "H")
     if ndim == 3:
-        _arrow(ax, (0, bottom + 1.0), (in_width, bottom + 1.0), "D (depth)")
-    ax.set_xlim(-1.5, max(out_x + (out_lefts[-1] - out_x) + out, in_width) + 0.5)  # type: ignore[operator]
+        _arrow(ax, (0, bottom + 1.0), (in_width, bottom + 1.0), _("D (depth)"))
+    ax.set_xlim(-1.5, max(out_x + (out_lefts[-1] - out_x) + out, in_width) + 0.5)
     ax.set_ylim((bottom + 1.7) if ndim == 3 else (out_y + 1.5 if ndim == 1 else bottom + 0.7), -1.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    kernel = f"size-{k}" if ndim == 1 else "×".join([str(k)] * ndim)
-    ax.set_title(f"{ndim}-d convolution: a {kernel} kernel slides along {ndim} ax{'is' if ndim == 1 else 'es'}",
-                 fontsize=11)
-    return ax.figure
+    kernel = _("size-{k}").format(k=k) if ndim == 1 else "×".join([str(k)] * ndim)
+    ax.set_title(ngettext("{ndim}-d convolution: a {kernel} kernel slides along {ndim} axis",
+                          "{ndim}-d convolution: a {kernel} kernel slides along {ndim} axes", ndim
+                          ).format(ndim=ndim, kernel=kernel), fontsize=11)
+    return figure_of(ax)

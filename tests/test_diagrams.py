@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
+import ipywidgets as widgets
 import matplotlib
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -14,11 +17,14 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from convlab import ConvConfigError, conv_output_size, conv_transpose_output_size, same_padding
+from convlab.config import LayerConfig
 from convlab.diagrams import (
+    ConvDiagram,
     conv_diagram_widget,
     diagram_data,
     draw_conv,
     draw_conv_matrix,
+    draw_diagram,
     figure_png,
 )
 from convlab.matrix import conv_matrix
@@ -247,15 +253,86 @@ def test_draw_conv_matrix_strided_and_too_big():
 def test_widget_steps_and_leaves_no_figure_open():
     w = conv_diagram_widget(3, 3, stride=2, padding=1, output_padding=1, transposed=True)
     n = conv_transpose_output_size(3, 3, 2, 1, 1) ** 2
-    assert w.slider.max == w.play.max == n - 1
+    assert isinstance(w, ConvDiagram) and isinstance(w, widgets.VBox)
+    assert (w.slider.min, w.slider.max) == (w.play.min, w.play.max) == (1, n)
     first = w.image.value
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
-    w.slider.value = 7
+    w.slider.value = 8
     assert w.data.step == 7 and w.data.output_cell == divmod(7, 6)
     assert w.image.value != first
-    w.slider.value = n - 1
+    w.slider.value = n
     assert w.data.output_cell == (5, 5)
     assert plt.get_fignums() == []
+
+
+def test_widget_readout_agrees_with_its_title():
+    w = conv_diagram_widget(5, 3, stride=2)
+    for value in (1, 3, w.slider.max):
+        w.slider.value = value
+        assert f"step {value} of {w.slider.max}" in w.data.layer_title
+    assert w.total.value == f"of {w.slider.max}"
+
+
+def test_widget_draws_each_step_once(monkeypatch):
+    import convlab.diagrams.stepper as stepper
+
+    calls = []
+    real = stepper.diagram_data
+    monkeypatch.setattr(stepper, "diagram_data", lambda *a, **k: calls.append(k.get("step")) or real(*a, **k))
+    w = conv_diagram_widget(4, 3)
+    calls.clear()
+    w.slider.value = 3
+    assert calls == [2]
+
+
+@pytest.mark.parametrize(("i", "k", "p", "s", "d", "o"), DV_CASES)
+def test_widget_fits_a_laptop_screen_and_labels_its_taps(i, k, p, s, d, o):
+    """1366×768: the picture stays within MAX_WIDTH_PX × MAX_HEIGHT_PX, and the wᵢⱼ labels are drawn."""
+    from PIL import Image
+
+    from convlab.diagrams import stepper
+
+    for transposed in (False, True):
+        size, op = (o, (i + 2 * p - d * (k - 1) - 1) % s) if transposed else (i, 0)
+        w = conv_diagram_widget(size, k, stride=s, padding=p, dilation=d, transposed=transposed,
+                                output_padding=op)
+        w.slider.value = w.slider.max
+        width, height = Image.open(io.BytesIO(w.image.value)).size
+        assert width <= stepper.MAX_WIDTH_PX and height <= stepper.MAX_HEIGHT_PX
+        fig = draw_diagram(w.data, grid_inches=w._grid_inches)
+        taps = [t for t in fig.axes[0].texts if t.get_text().startswith("w")]
+        assert len(taps) == k * k
+        dpi = min(stepper.DPI, stepper.MAX_WIDTH_PX / fig.get_figwidth(), stepper.MAX_HEIGHT_PX / fig.get_figheight())
+        assert taps[0].get_fontsize() * dpi / 72 >= 8, "a tap label at least 8 px high on screen"
+
+
+def test_a_layer_config_draws_the_same_diagram():
+    cfg = LayerConfig(3, 8, 3, stride=2, padding=1)
+    assert diagram_data(6, cfg, step=2) == diagram_data(6, 3, stride=2, padding=1, step=2)
+    t_cfg = LayerConfig(1, 1, 3, stride=2, output_padding=1, transposed=True)
+    assert diagram_data(3, t_cfg) == diagram_data(3, 3, stride=2, output_padding=1, transposed=True)
+    assert draw_conv(6, cfg).texts[0].get_text().startswith("Conv2d: kernel 3×3, stride 2")
+    assert conv_diagram_widget(6, cfg).data.n_steps == 9
+    with pytest.raises(ConvConfigError, match="stride"):
+        diagram_data(6, cfg, stride=2)
+
+
+def test_reflect_padding_is_named_in_the_legend():
+    fig = draw_conv(5, LayerConfig(1, 1, 3, padding=1, padding_mode="reflect"))
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert "padding (reflect)" in labels and "padding (zeros)" not in labels
+
+
+def test_numpy_integers_are_accepted():
+    assert diagram_data(np.int64(4), np.int64(3), stride=np.int32(1)).output_size == (2, 2)
+    assert draw_conv(np.int64(4), 3, step=np.int64(1)).texts
+    assert diagram_data((np.int64(4), 5), 3, step=np.int64(2)).step == 2
+
+
+def test_legend_kinds_name_what_is_drawn():
+    assert diagram_data(4, 3).legend_kinds() == ["input", "kernel"]
+    assert diagram_data(4, 3, padding=1).legend_kinds() == ["input", "padding", "kernel"]
+    assert diagram_data(3, 3, stride=2, transposed=True).legend_kinds() == ["input", "padding", "zero", "kernel"]
 
 
 @pytest.mark.parametrize(

@@ -281,3 +281,22 @@ def test_pytorch_refuses_what_we_refuse():
         F.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 5, 5))
     with pytest.raises(RuntimeError):
         F.conv_transpose2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 3, 3), output_padding=1)
+
+
+def test_numpy_integers_are_accepted_everywhere():
+    """NumPy integers are whole numbers too (conv_matrix(k, np.int64(4)) used to raise)."""
+    import numpy as np
+
+    k = torch.arange(1.0, 10.0).view(3, 3)
+    assert torch.equal(conv_matrix(k, np.int64(4)), conv_matrix(k, 4))
+    assert torch.equal(conv_matrix(k, (np.int32(5), 5), stride=np.int64(2), padding=np.int8(1)),
+                       conv_matrix(k, 5, stride=2, padding=1))
+    assert matrix_shape(np.int64(3), np.int64(4)) == (4, 16)
+    assert matching_output_padding(np.int64(8), 3, stride=np.int64(2), padding=1) == (1, 1)
+    y = torch.randn(1, 1, 3, 3)
+    w = torch.randn(1, 1, 3, 3)
+    torch.testing.assert_close(conv_transpose_zero_insertion(y, w, stride=np.int64(2), groups=np.int64(1)),
+                               F.conv_transpose2d(y, w, stride=2))
+    for bad in (True, 2.0, "2", (2, 2, 2)):
+        with pytest.raises(ConvConfigError):
+            conv_matrix(k, 4, stride=bad)
