@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from .images import cache_dir, lena_path
+from .i18n import _
+from .images import lena_path, where_lena_goes
 
 
 def main() -> int:
+    """Fetch lena (even if a try failed a moment ago); print where it is, or where to put it by hand."""
     path = lena_path(force=True)
     if path is None:
-        print(f"Could not get lena. Put the seed course's lena.png into {cache_dir()} by hand.")
+        print(_("Could not get lena.") + " " + where_lena_goes())
         return 1
-    print(f"lena is at {path}")
+    print(_("lena is at {path}").format(path=path))
     return 0
 
 

@@ -1,16 +1,31 @@
-"""The course's images: lena (fetched and verified, never shipped) and free stand-ins."""
+"""The course's images: lena (fetched and verified by pooch, never shipped) and free stand-ins.
+
+lena is kept the way scikit-image keeps its large data: a :func:`pooch.create` registry
+with the file's SHA-256, in a per-user cache (``$CONVLAB_CACHE`` overrides it). A
+cached file is checked against the hash before use; one that does not match (cut
+short, or substituted) is fetched again, or the stand-in is used. A file the user
+drops into ``images/lena.png`` is theirs and is trusted as it is.
+"""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
+
+from .i18n import _
+
+if TYPE_CHECKING:
+    import pooch
 
 MAX_SIDE = 2048
 """Images with a longer side are shrunk to this, so a lab never chokes on a huge photo."""
@@ -38,6 +53,9 @@ LENA = Download(
 _lena_source: Download = LENA
 DOWNLOAD_TIMEOUT_S = 10
 
+RETRY_AFTER_S = 3600
+"""After a failed download, new kernels wait this long before trying again (a classroom offline)."""
+
 _SHIPPED = {
     "astronaut": "astronaut.png",
     "camera": "camera.png",
@@ -48,11 +66,29 @@ _notices_given: set[str] = set()
 _failed_downloads: set[str] = set()  # one failed try per process: offline kernels don't retry per cell
 
 
+def _kernel() -> Any:
+    """The running IPython kernel's shell, or None (a script, a test, a terminal IPython)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
 def _notice(key: str, message: str) -> None:
-    """Print a plain notice once per process (a classroom sees it once, not every cell)."""
-    if key not in _notices_given:
-        _notices_given.add(key)
+    """Say ``message`` once per process: a small muted line in a notebook, else a line on stderr.
+
+    It is information (a classroom sees it once, not every cell), not an error.
+    """
+    if key in _notices_given:
+        return
+    _notices_given.add(key)
+    if _kernel() is None:
         print(f"convlab: {message}", file=sys.stderr)
+        return
+    from IPython.display import HTML, display
+
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message))
+    display(HTML(f'<div class="convlab-notice" style="color: var(--jp-ui-font-color2, #777); '
+                 f'font-size: 0.85em;">convlab: {text}</div>'))
 
 
 def images_dir() -> Path:
@@ -61,14 +97,25 @@ def images_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "images"
 
 
-def cache_dir() -> Path:
-    """Where downloads are kept: ``$CONVLAB_CACHE``, else a per-user cache folder."""
-    env = os.environ.get("CONVLAB_CACHE")
-    if env:
-        return Path(env).expanduser()
+def lena_registry() -> pooch.Pooch:
+    """The pooch registry of lena: its URL and SHA-256, kept in ``$CONVLAB_CACHE`` or a per-user cache."""
     import pooch
 
-    return Path(pooch.os_cache("convlab"))
+    source = _lena_source
+    base_url = source.url.rpartition("/")[0] + "/"
+    return pooch.create(
+        path=pooch.os_cache("convlab"),
+        base_url=base_url,
+        env="CONVLAB_CACHE",
+        registry={source.filename: f"sha256:{source.sha256}"},
+        urls={source.filename: source.url},
+        retry_if_failed=0,
+    )
+
+
+def cache_dir() -> Path:
+    """Where downloads are kept: ``$CONVLAB_CACHE``, else a per-user cache folder."""
+    return Path(lena_registry().abspath)
 
 
 def available_images() -> list[str]:
@@ -76,16 +123,29 @@ def available_images() -> list[str]:
     return ["lena", *_SHIPPED]
 
 
-RETRY_AFTER_S = 3600
-"""After a failed download, new kernels wait this long before trying again (a classroom offline)."""
+def local_lena() -> Path:
+    """Where a user may drop lena by hand: ``images/lena.png``."""
+    return images_dir() / "lena.png"
 
 
-def _failure_marker(source: Download, folder: Path) -> Path:
-    return folder / f"{source.filename}.last-failed-download"
+def where_lena_goes() -> str:
+    """Where to put lena by hand (the folders on this machine), for a user who asks."""
+    return _("Put the seed course's lena.png at {cache} (checked against its SHA-256), or, in a checkout, "
+             "at {local} (used as it is).").format(cache=cache_dir() / _lena_source.filename, local=local_lena())
 
 
-def _download(source: Download, folder: Path, force: bool = False) -> Path | None:
-    """Fetch and verify ``source`` into ``folder``; None (with a notice) if that fails.
+def _failure_marker(folder: Path) -> Path:
+    return folder / f"{_lena_source.filename}.last-failed-download"
+
+
+def _is_verified(path: Path) -> bool:
+    import pooch
+
+    return path.is_file() and pooch.file_hash(str(path), alg="sha256") == _lena_source.sha256
+
+
+def _download(force: bool = False) -> Path | None:
+    """Fetch lena through its pooch registry (downloaded and verified if the cache lacks it); None if that fails.
 
     A failed try is remembered for this process and, through a marker file in the
     cache, for an hour across kernels, so an offline classroom is not slowed down
@@ -93,32 +153,29 @@ def _download(source: Download, folder: Path, force: bool = False) -> Path | Non
     """
     import pooch
 
-    marker = _failure_marker(source, folder)
+    registry = lena_registry()
+    source = _lena_source
+    marker = _failure_marker(Path(registry.abspath))
     if not force:
         if source.url in _failed_downloads:
             return None
         if marker.is_file() and time.time() - marker.stat().st_mtime < RETRY_AFTER_S:
-            _notice("lena-download", "lena could not be downloaded a moment ago; not trying again for now.")
+            _notice("lena-download", _("lena could not be downloaded a moment ago; not trying again for now."))
             return None
-    _notice("lena-fetch", f"downloading lena (97 kB, the seed course's own file) into {folder} ...")
+    _notice("lena-fetch", _("downloading lena (97 kB, the seed course's own file) ..."))
     downloader = pooch.HTTPDownloader(progressbar=_has_tqdm(), timeout=DOWNLOAD_TIMEOUT_S)
-    logger, level = pooch.get_logger(), pooch.get_logger().level
+    logger = pooch.get_logger()
+    level = logger.level
     logger.setLevel("WARNING")  # our notice above replaces pooch's own
     try:
-        path = pooch.retrieve(
-            source.url,
-            known_hash=f"sha256:{source.sha256}",
-            fname=source.filename,
-            path=folder,
-            downloader=downloader,
-        )
-    except ValueError as exc:  # pooch's hash mismatch: the file was deleted, never cached
+        path = registry.fetch(source.filename, downloader=downloader)
+    except ValueError:  # pooch's hash mismatch: the download was discarded, never cached
         _failed_downloads.add(source.url)
-        _notice("lena-hash", f"the downloaded lena file failed its SHA-256 check and was discarded ({exc}).")
+        _notice("lena-hash", _("the downloaded lena file failed its SHA-256 check and was discarded."))
         return None
     except Exception as exc:  # no network, DNS failure, HTTP error, read-only cache...
         _failed_downloads.add(source.url)
-        _notice("lena-download", f"could not download lena ({type(exc).__name__}).")
+        _notice("lena-download", _("could not download lena ({error}).").format(error=type(exc).__name__))
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
@@ -139,22 +196,23 @@ def _has_tqdm() -> bool:
     return True
 
 
-def local_lena() -> Path:
-    """Where a user may drop lena by hand: ``images/lena.png``."""
-    return images_dir() / "lena.png"
-
-
 def lena_path(download: bool = True, force: bool = False) -> Path | None:
-    """The lena file: ``images/lena.png``, else the cache, else a verified download; None if none."""
+    """The lena file: ``images/lena.png``, else the verified cache, else a verified download; None if none.
+
+    A cached file whose SHA-256 does not match is not used: it is fetched again
+    (unless ``download`` is False or ``$CONVLAB_OFFLINE`` is set).
+    """
     local = local_lena()
     if local.is_file():
         return local
     cached = cache_dir() / _lena_source.filename
-    if cached.is_file():
+    if _is_verified(cached):
         return cached
+    if cached.is_file():
+        _notice("lena-cache-hash", _("the cached lena file failed its SHA-256 check, so it is not used."))
     if not download or os.environ.get("CONVLAB_OFFLINE"):
         return None
-    return _download(_lena_source, cache_dir(), force=force)
+    return _download(force=force)
 
 
 def image_path(name_or_path: str | os.PathLike) -> Path:
@@ -164,23 +222,21 @@ def image_path(name_or_path: str | os.PathLike) -> Path:
         path = lena_path()
         if path is not None:
             return path
-        _notice(
-            "lena-stand-in",
-            f"lena is not available offline, so the course uses the public-domain '{STAND_IN}' "
-            "image instead (same 512×512 RGB size, so every shape is the same). To use lena, "
-            f"put the seed course's lena.png at {cache_dir() / _lena_source.filename} (or, in a "
-            f"checkout, {local_lena()}), or run `python -m convlab.fetch_lena` once while online.",
-        )
+        _notice("lena-stand-in", _(
+            "lena is not available offline, so the course uses the public-domain '{stand_in}' image instead "
+            "(same 512×512 RGB size, so every shape is the same). To use lena, run "
+            "`python -m convlab.fetch_lena` once while online, or put the seed course's lena.png where "
+            "`convlab.images.where_lena_goes()` says."
+        ).format(stand_in=STAND_IN))
         return images_dir() / _SHIPPED[STAND_IN]
     if name in _SHIPPED:
         return images_dir() / _SHIPPED[name]
     path = Path(name).expanduser()
     if not path.exists():
-        raise FileNotFoundError(
-            f"No image named {name!r}: it is neither a file nor one of {available_images()}."
-        )
+        raise FileNotFoundError(_("No image named {name!r}: it is neither a file nor one of {names}.").format(
+            name=name, names=available_images()))
     if not path.is_file():
-        raise IsADirectoryError(f"{path} is a folder, not an image file.")
+        raise IsADirectoryError(_("{path} is a folder, not an image file.").format(path=path))
     return path
 
 
@@ -219,16 +275,16 @@ def load_image(name_or_path: str | os.PathLike = "lena", max_side: int = MAX_SID
             if max(im.size) > max_side:
                 old = im.size
                 im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-                _notice(
-                    f"resize-{path}",
-                    f"{path.name} is {old[0]}×{old[1]} pixels; shrunk to {im.size[0]}×{im.size[1]} "
-                    f"(max_side={max_side}) to keep the labs fast.",
-                )
+                _notice(f"resize-{path}", _(
+                    "{name} is {w}×{h} pixels; shrunk to {new_w}×{new_h} (max_side={max_side}) to keep the "
+                    "labs fast."
+                ).format(name=path.name, w=old[0], h=old[1], new_w=im.size[0], new_h=im.size[1], max_side=max_side))
             arr = _to_rgb_array(im)
     except UnidentifiedImageError as exc:
-        raise ValueError(f"{path} is not an image file that can be read.") from exc
+        raise ValueError(_("{path} is not an image file that can be read.").format(path=path)) from exc
     except OSError as exc:
-        raise ValueError(f"{path} could not be read as an image: {exc} (is the file truncated?)") from exc
+        raise ValueError(_("{path} could not be read as an image: {error} (is the file truncated?)").format(
+            path=path, error=exc)) from exc
     # What torchvision's ToTensor does (a test checks it is the same), without importing
     # torchvision: that costs every notebook about 2 s and 165 MB.
     return torch.from_numpy(arr).permute(2, 0, 1).unsqueeze(0).contiguous()
@@ -246,9 +302,11 @@ def to_display(tensor: torch.Tensor, per_map: bool = True, clip: float | None = 
     map out.
     """
     if tensor.dim() < 2:
-        raise ValueError(f"to_display needs at least a 2-d map (H, W); got shape {tuple(tensor.shape)}.")
+        raise ValueError(_("to_display needs at least a 2-d map (H, W); got shape {shape}.").format(
+            shape=tuple(tensor.shape)))
     if clip is not None and not 0 <= clip < 50:
-        raise ValueError(f"clip={clip!r} must be a percentile in [0, 50), e.g. 1 for the 1st to 99th.")
+        raise ValueError(_("clip={clip!r} must be a percentile in [0, 50), e.g. 1 for the 1st to 99th.").format(
+            clip=clip))
     # NumPy, not torch: for the small maps a screen shows, torch's per-op thread overhead dominates.
     a = tensor.detach().cpu().to(torch.float32).contiguous().numpy()
     flat = a.reshape(-1, a.shape[-2] * a.shape[-1]) if per_map else a.reshape(1, -1)

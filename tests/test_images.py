@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from conftest import LocalServer
 from PIL import Image
 
 import convlab as cl
 import convlab.images as images
-
-LENA_SHA256 = images.LENA.sha256
+from convlab import fetch_lena
 
 
 @pytest.fixture
@@ -22,8 +23,42 @@ def no_user_lena(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(images, "local_lena", lambda: tmp_path / "no-lena-here.png")
 
 
-def point_lena_at(monkeypatch: pytest.MonkeyPatch, url: str, sha256: str = LENA_SHA256) -> None:
-    monkeypatch.setattr(images, "_lena_source", images.Download(url=url, sha256=sha256, filename="lena.png"))
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def point_lena_at(monkeypatch: pytest.MonkeyPatch, url: str, sha: str) -> None:
+    monkeypatch.setattr(images, "_lena_source", images.Download(url=url, sha256=sha, filename="lena.png"))
+
+
+def picture(seed: int) -> Image.Image:
+    """A 512×512 RGB picture made here (smooth, so its PNG is small), different for each seed."""
+    y, x = np.mgrid[0:512, 0:512].astype(np.float32) / 511
+    rng = np.random.default_rng(seed)
+    a, b, c = rng.uniform(1, 6, 3)
+    rgb = np.stack([np.sin(a * x + b * y), np.cos(b * x * y + c), np.sin(c * (x - y))], axis=-1)
+    return Image.fromarray(((rgb + 1) * 127.5).astype(np.uint8))
+
+
+@pytest.fixture
+def served_lena(tmp_path: Path) -> Path:
+    """The test's own "lena": a picture generated here, to be served and verified by its own SHA-256."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    path = folder / "lena.png"
+    picture(0).save(path)
+    return path
+
+
+@pytest.fixture
+def lena_server(monkeypatch: pytest.MonkeyPatch, served_lena: Path) -> Iterator[LocalServer]:
+    """A local HTTP server (127.0.0.1) with that picture; convlab's lena points at it, with its hash."""
+    server = LocalServer(served_lena.parent)
+    point_lena_at(monkeypatch, server.url("lena.png"), sha256(served_lena))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # -- shipped images -----------------------------------------------------------------------------
@@ -58,8 +93,10 @@ def test_available_images_names_lena_and_each_shipped_file() -> None:
     assert (images.images_dir() / "CREDITS.md").read_text().count(".png") >= len(names) - 1
 
 
-def test_the_stand_in_matches_lenas_shape(lena_fixture: Path) -> None:
-    assert cl.load_image(lena_fixture).shape == cl.load_image(images.STAND_IN).shape == (1, 3, 512, 512)
+def test_the_stand_in_has_lenas_shape() -> None:
+    """lena is 512×512 RGB (the registry's hash pins that very file); so is the stand-in."""
+    assert cl.load_image(images.STAND_IN).shape == (1, 3, 512, 512)
+    assert images.LENA.sha256 == "65d5d416330334d1fefde1ebd319ce0cce0c44c2aed7414875f724d290934c8b"
 
 
 # -- files of every kind ------------------------------------------------------------------------
@@ -152,22 +189,21 @@ def test_large_image_is_shrunk_with_a_notice(tmp_path: Path, capsys: pytest.Capt
 def test_a_lena_dropped_into_images_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     dropped = save(tmp_path, Image.new("RGB", (20, 10), (255, 0, 0)), "lena.png")
     monkeypatch.setattr(images, "local_lena", lambda: dropped)
-    point_lena_at(monkeypatch, "http://127.0.0.1:9/never-asked")
+    point_lena_at(monkeypatch, "http://127.0.0.1:9/never-asked", "0" * 64)
     x = cl.load_image("lena")
-    assert x.shape == (1, 3, 10, 20) and x[0, 0].min().item() == 1.0
+    assert x.shape == (1, 3, 10, 20) and x[0, 0].min().item() == 1.0, "trusted as it is: no hash to match"
 
 
 @pytest.mark.usefixtures("no_user_lena")
 def test_lena_downloads_verifies_and_then_uses_the_cache(
-    monkeypatch: pytest.MonkeyPatch, lena_server, lena_fixture: Path, capsys: pytest.CaptureFixture[str]
+    lena_server: LocalServer, served_lena: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    point_lena_at(monkeypatch, lena_server.url("lena.png"))
     first = cl.load_image("lena")
     assert lena_server.requests == 1
     cached = images.cache_dir() / "lena.png"
-    assert hashlib.sha256(cached.read_bytes()).hexdigest() == LENA_SHA256
+    assert sha256(cached) == sha256(served_lena)
     assert first.shape == (1, 3, 512, 512)
-    assert torch.equal(first, cl.load_image(lena_fixture))
+    assert torch.equal(first, cl.load_image(served_lena))
     assert not torch.equal(first, cl.load_image(images.STAND_IN))
 
     lena_server.stop()  # the second call must not need the network
@@ -175,14 +211,16 @@ def test_lena_downloads_verifies_and_then_uses_the_cache(
     assert torch.equal(first, second)
     assert lena_server.requests == 1
     err = capsys.readouterr().err
+    assert "downloading lena" in err
     assert "could not" not in err and "instead" not in err
+    assert str(images.cache_dir()) not in err, "no machine paths unless asked"
 
 
 @pytest.mark.usefixtures("no_user_lena")
 def test_a_download_with_the_wrong_hash_is_refused_and_not_cached(
-    monkeypatch: pytest.MonkeyPatch, lena_server, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, lena_server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    point_lena_at(monkeypatch, lena_server.url("lena.png"), sha256="0" * 64)
+    point_lena_at(monkeypatch, lena_server.url("lena.png"), "0" * 64)
     x = cl.load_image("lena")
     assert lena_server.requests == 1
     assert list(images.cache_dir().iterdir()) == [], "nothing of the bad file stays in the cache"
@@ -192,30 +230,62 @@ def test_a_download_with_the_wrong_hash_is_refused_and_not_cached(
 
 
 @pytest.mark.usefixtures("no_user_lena")
-def test_no_network_falls_back_to_the_stand_in_once(
-    monkeypatch: pytest.MonkeyPatch, lena_server, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("damage", ["cut short", "substituted"])
+def test_a_cached_file_that_fails_its_hash_is_fetched_again(
+    lena_server: LocalServer, served_lena: Path, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = lena_server.url("lena.png")
+    cached = images.cache_dir() / "lena.png"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "cut short":
+        cached.write_bytes(served_lena.read_bytes()[:5000])
+    else:
+        picture(1).save(cached)  # a whole, readable picture, but not lena
+    x = cl.load_image("lena")
+    assert lena_server.requests == 1
+    assert sha256(cached) == sha256(served_lena)
+    assert torch.equal(x, cl.load_image(served_lena))
+    assert "failed its SHA-256 check" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_user_lena")
+def test_offline_a_cached_file_that_fails_its_hash_gives_the_stand_in(
+    monkeypatch: pytest.MonkeyPatch, lena_server: LocalServer
+) -> None:
+    monkeypatch.setenv("CONVLAB_OFFLINE", "1")
+    cached = images.cache_dir() / "lena.png"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    picture(1).save(cached)
+    assert images.lena_path() is None
+    assert torch.equal(cl.load_image("lena"), cl.load_image(images.STAND_IN))
+    assert lena_server.requests == 0
+
+
+@pytest.mark.usefixtures("no_user_lena")
+def test_no_network_falls_back_to_the_stand_in_once(
+    lena_server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     lena_server.stop()  # nothing listens on that port any more
-    point_lena_at(monkeypatch, url)
     x = cl.load_image("lena")
     assert torch.equal(x, cl.load_image(images.STAND_IN))
     err = capsys.readouterr().err
     assert "could not download lena" in err
     assert "astronaut" in err and "python -m convlab.fetch_lena" in err and "lena.png" in err
+    assert str(images.cache_dir()) not in err and str(images.local_lena()) not in err, "no machine paths"
     cl.load_image("lena")
     assert capsys.readouterr().err == "", "said once, plainly, not on every call"
+    assert str(images.cache_dir()) in images.where_lena_goes(), "... unless asked"
 
 
 @pytest.mark.usefixtures("no_user_lena")
 def test_a_failed_download_is_not_retried_by_every_new_kernel(
-    monkeypatch: pytest.MonkeyPatch, lena_server, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, lena_server: LocalServer, served_lena: Path
 ) -> None:
     url = lena_server.url("lena.png")
-    point_lena_at(monkeypatch, "http://127.0.0.1:9/closed")
+    point_lena_at(monkeypatch, "http://127.0.0.1:9/lena.png", sha256(served_lena))  # nothing listens there
     cl.load_image("lena")
+    assert list(images.cache_dir().glob("*.last-failed-download"))
     monkeypatch.setattr(images, "_failed_downloads", set())  # as in a fresh kernel
-    point_lena_at(monkeypatch, url)
+    point_lena_at(monkeypatch, url, sha256(served_lena))
     assert torch.equal(cl.load_image("lena"), cl.load_image(images.STAND_IN))
     assert lena_server.requests == 0, "the marker from the failed try holds new kernels back"
     assert images.lena_path(force=True) == images.cache_dir() / "lena.png"  # fetch_lena tries anyway
@@ -224,11 +294,54 @@ def test_a_failed_download_is_not_retried_by_every_new_kernel(
 
 
 @pytest.mark.usefixtures("no_user_lena")
-def test_offline_switch_skips_the_download(monkeypatch: pytest.MonkeyPatch, lena_server) -> None:
+def test_offline_switch_skips_the_download(monkeypatch: pytest.MonkeyPatch, lena_server: LocalServer) -> None:
     monkeypatch.setenv("CONVLAB_OFFLINE", "1")
-    point_lena_at(monkeypatch, lena_server.url("lena.png"))
     assert torch.equal(cl.load_image("lena"), cl.load_image(images.STAND_IN))
     assert lena_server.requests == 0
+
+
+@pytest.mark.usefixtures("no_user_lena")
+def test_fetch_lena_reports_where_it_is_or_where_to_put_it(
+    monkeypatch: pytest.MonkeyPatch, lena_server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lena_server.stop()
+    assert fetch_lena.main() == 1
+    out = capsys.readouterr().out
+    assert "Could not get lena" in out and str(images.cache_dir()) in out, "asked: it names the folders"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    server = LocalServer(empty)  # answers 404
+    try:
+        point_lena_at(monkeypatch, server.url("lena.png"), images._lena_source.sha256)
+        assert fetch_lena.main() == 1
+    finally:
+        server.stop()
+
+
+@pytest.mark.usefixtures("no_user_lena")
+def test_fetch_lena_downloads_even_after_a_failed_try(
+    lena_server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images._failed_downloads.add(images._lena_source.url)
+    assert fetch_lena.main() == 0
+    assert str(images.cache_dir() / "lena.png") in capsys.readouterr().out
+    assert lena_server.requests == 1
+
+
+def test_in_a_notebook_a_notice_is_a_small_muted_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(images, "_kernel", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    images._notice("test", "run `python -m convlab.fetch_lena` <once>")
+    images._notice("test", "run `python -m convlab.fetch_lena` <once>")
+    assert len(shown) == 1 and capsys.readouterr().err == ""
+    html = shown[0].data
+    assert "convlab-notice" in html and "font-size: 0.85em" in html
+    assert "<code>python -m convlab.fetch_lena</code>" in html and "&lt;once&gt;" in html
 
 
 def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
