@@ -33,12 +33,12 @@ def _corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 def _learn_kernel(X: torch.Tensor, Y: torch.Tensor, kernel_size: tuple[int, int]) -> torch.Tensor:
     """Learn K with Y ≈ corr2d(X, K) by gradient descent on the mean squared error."""
     K = torch.zeros(kernel_size, requires_grad=True)
-    for _step in range(400):
+    for _step in range(200):
         Y_hat = F.conv2d(X[None, None], K[None, None])[0, 0]
         loss = ((Y_hat - Y) ** 2).mean()
         loss.backward()
         with torch.no_grad():
-            K -= 0.2 * K.grad
+            K -= 0.3 * K.grad
             K.grad.zero_()
     return K.detach()
 
@@ -170,7 +170,7 @@ register(
         _hint=N_("Make K with requires_grad=True. Repeat a few hundred times: compute Y_hat with F.conv2d "
                  "(add the batch and channel axes first), the loss as the mean of (Y_hat − Y)², call backward(), then "
                  "inside torch.no_grad() step K against its gradient and zero the gradient. A learning rate of "
-                 "about 0.2 works."),
+                 "0.2 to 0.3 works."),
         _explanation=N_("A convolution layer's kernel is learned exactly like this: the loss says how far the output "
                         "is, autograd says which way to move each of the kernel's numbers, and a few hundred small "
                         "steps find the edge detector [[1, −1]] from the image and its edges alone (d2l 7.2.4)."),
