@@ -83,6 +83,13 @@ def pss_mb(pid: int) -> float:
     raise RuntimeError(f"no Pss line in /proc/{pid}/smaps_rollup")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
@@ -91,7 +98,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def start_student(index: int, env: dict[str, str]) -> Student:
     km = KernelManager(kernel_name="python3")
-    km.start_kernel(env=env)
+    km.start_kernel(env=env, stderr=open(os.devnull, "w"))  # noqa: SIM115 (the kernel holds it)
     kc = km.blocking_client()
     kc.start_channels()
     kc.wait_for_ready(timeout=300)
@@ -205,7 +212,10 @@ def run_class(n: int, duration: float, env: dict[str, str], seed: int) -> dict:
             print(f"   kernels: {ready[0].info['python']}, convlab from {ready[0].info['convlab']}",
                   flush=True)
         # Warm-up: a few unrecorded steps each (first-call costs), then everyone at once.
+        cpu_before: list[float] = []
         for record, seconds in ((False, 3.0), (True, duration)):
+            if record:
+                cpu_before = [cpu_seconds(s.pid) for s in ready]
             begin = time.monotonic() + 0.2
             walkers = [threading.Thread(target=walk, args=(s, random.Random(seed * 1000 + s.index + record),
                                                            begin, begin + seconds, record))
@@ -217,12 +227,14 @@ def run_class(n: int, duration: float, env: dict[str, str], seed: int) -> dict:
         failed = [f"student {s.index}: {s.error}" for s in ready if s.error]
         if failed:
             raise RuntimeError("; ".join(failed))
+        cpu = [cpu_seconds(s.pid) - before for s, before in zip(ready, cpu_before, strict=True)]
         lat = [ms for s in ready for ms in s.latencies_ms]
         pss = [pss_mb(s.pid) for s in ready]
         return {
             "students": n, "events": len(lat), "events_per_s": len(lat) / duration,
             "invalid_events": sum(s.invalid_events for s in ready),
             "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat),
+            "cpu_cores_busy": sum(cpu) / duration, "cpu_cores_per_student": statistics.fmean(cpu) / duration,
             "pss_mb_mean": statistics.fmean(pss), "pss_mb_max": max(pss), "pss_mb_total": sum(pss),
             "startup_s": started_s,
         }
@@ -274,12 +286,13 @@ def main(argv: list[str] | None = None) -> int:
               f"PSS {r['pss_mb_mean']:.0f} MB each (kernels up in {r['startup_s']:.0f} s)", flush=True)
 
     print()
-    print("| students | events/s | p50 ms | p95 ms | max ms | invalid | PSS per student MB | PSS total MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| students | events/s | p50 ms | p95 ms | max ms | invalid | kernel CPU, cores busy | "
+          "PSS per student MB | PSS total MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['students']} | {r['events_per_s']:.1f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
-              f"{r['max_ms']:.0f} | {r['invalid_events']} | {r['pss_mb_mean']:.0f} (max {r['pss_mb_max']:.0f}) | "
-              f"{r['pss_mb_total']:.0f} |")
+              f"{r['max_ms']:.0f} | {r['invalid_events']} | {r['cpu_cores_busy']:.2f} | "
+              f"{r['pss_mb_mean']:.0f} (max {r['pss_mb_max']:.0f}) | {r['pss_mb_total']:.0f} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"cores": cores, "threads": args.threads, "results": results},
                                               indent=2))
