@@ -18,9 +18,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-HOMEWORK_SOURCE = "深度之眼 PyTorch 框架班 (JansonYuan/Pytorch-Camp, Week 3, task 2)"
-"""Where the homework comes from."""
-
 
 def homework_input() -> torch.Tensor:
     """An invented (1, 3, 5, 5) input for homework 1: every pixel of channel c is c + 1.
