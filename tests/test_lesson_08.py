@@ -51,7 +51,9 @@ def test_the_numbers_the_explanations_state() -> None:
     assert exercises.bank()["08.pool-shape"].solution == (1, 3, 255, 255)
     assert exercises.bank()["08.unpool-guess"].solution == (1, 1, 8, 8) and (9 - 2) // 2 + 1 == 4
     assert exercises.bank()["08.rrelu-eval"].solution == -0.4
-    assert exercises.bank()["08.prelu-params"].solution == 64
+    assert exercises.bank()["08.prelu-params"].solution == 1856 == 64 * 3 * 3 * 3 + 64 + 64
+    assert 64 * 3 * 3 * 3 == 1728 and 1728 + 64 == 1792
+    assert exercises.bank()["08.sum-pool"].solution == 10 == 0 + 1 + 4 + 5 == 4 * 2.5
     assert exercises.bank()["08.net-shape"].solution == (4, 5) and 8 * 16 * 16 == 2048
 
 

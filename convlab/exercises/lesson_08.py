@@ -89,13 +89,15 @@ register(
     ),
     ValueExercise(
         id="08.sum-pool", lesson="08",
-        _prompt=N_("What single value fills the output of nn.AvgPool2d(2, divisor_override=1)(torch.ones(1, 1, 4, 4))?"),
-        _hint=N_("Average pooling sums the window, then divides by the divisor. How many ones does a 2×2 window "
-                 "hold, and what is the divisor here?"),
-        _explanation=N_("Each 2×2 window holds four ones, their sum is 4, and divisor_override=1 divides by 1: "
-                        "average pooling has become sum pooling."),
-        answer=lambda: nn.AvgPool2d(2, divisor_override=1)(torch.ones(1, 1, 4, 4))[0, 0, 0, 0].item(),
-        mistakes={1.0: N_("That is the plain average (the divisor is the window size). Here the divisor is overridden.")},
+        _prompt=N_("What is the top-left output of nn.AvgPool2d(2, divisor_override=1) on "
+                   "torch.arange(16.0).reshape(1, 1, 4, 4), the 0…15 grid?"),
+        _hint=N_("Average pooling sums the window, then divides by the divisor. Which numbers are in the top-left "
+                 "2×2 window, and what is the divisor here?"),
+        _explanation=N_("The top-left window holds 0, 1, 4 and 5; their sum is 10, and divisor_override=1 divides "
+                        "by 1: average pooling has become sum pooling (4 × the plain average 2.5)."),
+        answer=lambda: nn.AvgPool2d(2, divisor_override=1)(torch.arange(16.0).reshape(1, 1, 4, 4))[0, 0, 0, 0].item(),
+        mistakes={2.5: N_("That is the plain average (the divisor is the window size). Here the divisor is overridden."),
+                  5.0: N_("That is the max pooling of the window; average pooling sums it first.")},
     ),
     ValueExercise(
         id="08.indices-shape", lesson="08",
@@ -141,14 +143,18 @@ register(
     ),
     ValueExercise(
         id="08.prelu-params", lesson="08",
-        _prompt=N_("After nn.Conv2d(3, 64, 3) you put nn.PReLU(num_parameters=64), one learnable slope per channel. "
-                   "How many learnable parameters does the PReLU have?"),
-        _hint=N_("nn.PReLU learns only the slope of the negative side, one number per … what does num_parameters count?"),
-        _explanation=N_("One slope per channel: 64 numbers, each starting at 0.25. nn.PReLU() with the default "
-                        "num_parameters=1 shares a single slope across all channels."),
-        answer=lambda: sum(p.numel() for p in nn.PReLU(num_parameters=64).parameters()),
-        mistakes={1: N_("That is the default nn.PReLU(): one shared slope. Here num_parameters is set."),
-                  3: N_("The PReLU sits after the convolution: count the channels it receives.")},
+        _prompt=N_("nn.Conv2d(3, 64, 3) followed by nn.PReLU(num_parameters=64), one learnable slope per channel: "
+                   "how many learnable parameters do the two layers have together?"),
+        _hint=N_("Count the convolution's weight (out × in × kH × kW) and its bias (one per output channel), "
+                 "then add the PReLU's slopes: what does num_parameters count?"),
+        _explanation=N_("The convolution has 64 · 3 · 3 · 3 = 1728 weights and 64 biases, 1792 in all; the PReLU adds "
+                        "one slope per channel, 64, each starting at 0.25: 1856. nn.PReLU() with the default "
+                        "num_parameters=1 would add a single shared slope."),
+        answer=lambda: sum(p.numel() for layer in (nn.Conv2d(3, 64, 3), nn.PReLU(num_parameters=64))
+                           for p in layer.parameters()),
+        mistakes={1793: N_("That counts one shared slope, the default nn.PReLU(). Here num_parameters is set."),
+                  1792: N_("That is the convolution alone; the PReLU's slopes are learnable parameters too."),
+                  64: N_("That is the PReLU alone; add the convolution's weight and bias.")},
     ),
     ValueExercise(
         id="08.rrelu-eval", lesson="08",
