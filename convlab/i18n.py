@@ -53,7 +53,8 @@ def get_language() -> str:
 def _catalog(language: str) -> gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
+    # fallback: a checkout whose catalog is not compiled yet speaks English rather than failing
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
 
 
 def _(message: str) -> str:
