@@ -82,9 +82,12 @@ def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
 
 def figure_of(ax: Axes) -> Figure:
     """The top-level Figure an Axes belongs to (also for an Axes in a SubFigure)."""
-    fig = ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure
-    assert fig is not None
-    return fig  # type: ignore[return-value]
+    from matplotlib.figure import Figure
+
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise TypeError(_("ax belongs to no figure."))
+    return fig
 
 
 def axes_or_new(ax: Axes | None, width: float, height: float) -> Axes:
@@ -172,7 +175,7 @@ def image_colour(ax: Axes) -> Callable[[float], Any] | None:
     def colour(value: float) -> Any:
         if not np.isfinite(value):
             return "white"
-        return image.cmap(image.norm(value))
+        return image.cmap(image.norm(np.asarray(value)))
 
     return colour
 

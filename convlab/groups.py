@@ -15,7 +15,7 @@ import torch
 
 from .arithmetic import check_channels
 from .figures import figure_of, subplots
-from .i18n import _
+from .i18n import _, figure_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -89,10 +89,10 @@ def draw_connections(matrices: Mapping[str, torch.Tensor], *, cmap: str = "Green
         a.set_yticks([i - 0.5 for i in range(1, n_out)], minor=True)
         a.grid(which="minor", color="white", linewidth=1.5)
         a.tick_params(which="both", length=0, labelsize=8)
-        connected = _("{n} of {total} connected").format(n=int(m.sum()), total=m.numel())
+        connected = figure_text("{n} of {total} connected").format(n=int(m.sum()), total=m.numel())
         a.set_title(f"{title}\n{connected}", fontsize=10)
-        a.set_xlabel(_("input channel"))
-    axes[0].set_ylabel(_("output channel"))
+        a.set_xlabel(figure_text("input channel"))
+    axes[0].set_ylabel(figure_text("output channel"))
     if ax is None:
         fig.tight_layout()
     return fig
@@ -105,7 +105,7 @@ def draw_costs(names: Sequence[str], parameters: Sequence[int], macs: Sequence[i
     ``ax``: a pair of Axes to draw into; None makes a new Figure. Returns the Figure.
     """
     fig, axes = _axes_row(ax, 2, 11, 3.6)
-    for a, values, label in ((axes[0], parameters, _("parameters")), (axes[1], macs, _("multiply-accumulates"))):
+    for a, values, label in ((axes[0], parameters, figure_text("parameters")), (axes[1], macs, figure_text("multiply-accumulates"))):
         bars = a.bar(range(len(names)), values, color=["#4c72b0"] + ["#55a868"] * (len(names) - 1))
         a.bar_label(bars, labels=[f"{v:,}" for v in values], fontsize=8)
         a.set_xticks(range(len(names)), names, fontsize=8)

@@ -9,7 +9,7 @@ import torch
 
 from .errors import ConvConfigError
 from .figures import MIN_FONT_PT, fitting_font, new_figure, write_cell_values
-from .i18n import _
+from .i18n import _, figure_text
 from .matrix import conv_matrix, kernel2d
 from .params import IntOrTuple, pair
 
@@ -54,7 +54,7 @@ def _heatmap(ax: Axes, values: np.ndarray, labels: np.ndarray | None, cell: floa
     ax.tick_params(labelsize=MIN_FONT_PT)
     if labels is not None:
         cells = [(int(r), int(c)) for r, c in zip(*np.nonzero(values), strict=True)] if sparse else None
-        write_cell_values(ax, values, labels, lambda v: image.cmap(image.norm(v)), None, cells)
+        write_cell_values(ax, values, labels, lambda v: image.cmap(image.norm(np.asarray(v))), None, cells)
 
 
 def draw_conv_matrix(
@@ -93,9 +93,9 @@ def draw_conv_matrix(
     needed = _needed_cell_in(np.concatenate([k_labels.ravel(), c_labels[C != 0]]))
     kernel_cell = max(0.3, _needed_cell_in(k_labels))  # the kernel's own numbers are always written
     cell = min(0.32, max(0.025, 10.0 / (n_in + n_out + kw + 6)), 6.0 / max(n_in, n_out))
-    titles = [_("kernel {h}×{w}").format(h=kh, w=kw),
-              _("C: {rows}×{cols} (outputs × inputs)").format(rows=n_out, cols=n_in),
-              _("Cᵀ: {rows}×{cols} (inputs × outputs)").format(rows=n_in, cols=n_out)]
+    titles = [figure_text("kernel {h}×{w}").format(h=kh, w=kw),
+              figure_text("C: {rows}×{cols} (outputs × inputs)").format(rows=n_out, cols=n_in),
+              figure_text("Cᵀ: {rows}×{cols} (inputs × outputs)").format(rows=n_in, cols=n_out)]
 
     def size_for(c: float) -> tuple[float, float]:
         k_cell = max(c, kernel_cell)
@@ -115,9 +115,9 @@ def draw_conv_matrix(
              "norm": TwoSlopeNorm(vcenter=0.0, vmin=-vmax, vmax=vmax)}
     k_cell = max(cell, kernel_cell)
     panels = [
-        (k, k_labels, k_cell, titles[0], _("column"), _("row"), False),
-        (C, c_labels if write else None, cell, titles[1], _("input pixel (row-major)"), _("output pixel"), True),
-        (C.T, c_labels.T if write else None, cell, titles[2], _("output pixel"), _("input pixel (row-major)"),
+        (k, k_labels, k_cell, titles[0], figure_text("column"), figure_text("row"), False),
+        (C, c_labels if write else None, cell, titles[1], figure_text("input pixel (row-major)"), figure_text("output pixel"), True),
+        (C.T, c_labels.T if write else None, cell, titles[2], figure_text("output pixel"), figure_text("input pixel (row-major)"),
          True),
     ]
     fig = new_figure(width, height)
@@ -133,10 +133,10 @@ def draw_conv_matrix(
         ax.set_ylabel(ylabel, fontsize=8.5)
         x += slot + _GAP
     one = {"h": i[0], "w": i[1], "kh": kh, "kw": kw, "s": _one_or_pair(s), "p": _one_or_pair(p), "d": _one_or_pair(d)}
-    caption = _("A {h}×{w} input, kernel {kh}×{kw}, stride {s}, padding {p}, dilation {d}").format(**one)
+    caption = figure_text("A {h}×{w} input, kernel {kh}×{kw}, stride {s}, padding {p}, dilation {d}").format(**one)
     caption += "\nF.conv2d(x, k) = C @ x.flatten()     F.conv_transpose2d(y, k) = Cᵀ @ y.flatten()"
     if not write:
-        caption += "\n" + _("(the values of C are too many to write legibly; the kernel shows them)")
+        caption += "\n" + figure_text("(the values of C are too many to write legibly; the kernel shows them)")
     fig.text(0.5, 1 - 0.12 / height, caption, ha="center", va="top", fontsize=9.5, linespacing=1.5)
     return fig
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
+from .i18n import _
+
 Layer = Sequence[int]  # (kernel, stride) or (kernel, stride, dilation)
 
 
@@ -22,7 +24,9 @@ def input_gradient(layers: Sequence[Layer], size: int = 64) -> torch.Tensor:
         k, s, d = (*layer, 1)[:3]
         y = F.conv2d(y, torch.ones(1, 1, k, k), stride=s, dilation=d)
     y[0, 0, y.shape[-2] // 2, y.shape[-1] // 2].backward()
-    return x.grad[0, 0].detach()  # type: ignore[index]
+    grad = x.grad
+    assert grad is not None  # x requires grad and y depends on it
+    return grad[0, 0].detach()
 
 
 def measured_receptive_field(layers: Sequence[Layer], size: int = 64) -> int:
@@ -35,7 +39,8 @@ def measured_receptive_field(layers: Sequence[Layer], size: int = 64) -> int:
     rows = grad.abs().sum(dim=1).nonzero().flatten()
     cols = grad.abs().sum(dim=0).nonzero().flatten()
     if rows.min() == 0 or cols.min() == 0 or rows.max() == size - 1 or cols.max() == size - 1:
-        raise ValueError(f"the receptive field reaches the border of a {size}×{size} input: use a bigger size.")
+        raise ValueError(_("the receptive field reaches the border of a {size}×{size} input: use a bigger size.").format(
+            size=size))
     height, width = int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
     assert height == width  # square kernels and strides give a square field
     return height

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arithmetic import conv_output_size
 from .figures import axes_or_new, figure_of
-from .i18n import _, ngettext
+from .i18n import _, figure_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -89,25 +89,25 @@ def draw_sliding(ndim: int, *, size: int = 6, kernel_size: int = 3, position: in
 
     ax.add_patch(Rectangle((hit + p, out_y + (0 if ndim == 1 else p)), 1, 1, facecolor=KERNEL_COLOUR, alpha=0.8))
 
-    in_shape = {1: _("length {n}").format(n=size), 2: f"{size}×{size}", 3: f"{depth}×{size}×{size}"}[ndim]
-    out_shape = {1: _("length {n}").format(n=out), 2: f"{out}×{out}", 3: f"{out_depth}×{out}×{out}"}[ndim]
-    ax.text(0, -0.5, _("INPUT ({shape})").format(shape=in_shape), fontsize=10, weight="bold")
-    ax.text(out_x, out_y - 0.5, _("OUTPUT ({shape})").format(shape=out_shape), fontsize=10, weight="bold")
+    in_shape = {1: figure_text("length {n}").format(n=size), 2: f"{size}×{size}", 3: f"{depth}×{size}×{size}"}[ndim]
+    out_shape = {1: figure_text("length {n}").format(n=out), 2: f"{out}×{out}", 3: f"{out_depth}×{out}×{out}"}[ndim]
+    ax.text(0, -0.5, figure_text("INPUT ({shape})").format(shape=in_shape), fontsize=10, weight="bold")
+    ax.text(out_x, out_y - 0.5, figure_text("OUTPUT ({shape})").format(shape=out_shape), fontsize=10, weight="bold")
     bottom = rows + 0.9
     if ndim == 1:
-        _arrow(ax, (0, 1.9), (size, 1.9), _("slides along L"))
+        _arrow(ax, (0, 1.9), (size, 1.9), figure_text("slides along L"))
     else:
         first = lefts[0]
         _arrow(ax, (first, bottom), (first + size, bottom), "W")
         _arrow(ax, (-0.8, 0), (-0.8, size), "H")
     if ndim == 3:
-        _arrow(ax, (0, bottom + 1.0), (in_width, bottom + 1.0), _("D (depth)"))
+        _arrow(ax, (0, bottom + 1.0), (in_width, bottom + 1.0), figure_text("D (depth)"))
     ax.set_xlim(-1.5, max(out_x + (out_lefts[-1] - out_x) + out, in_width) + 0.5)
     ax.set_ylim((bottom + 1.7) if ndim == 3 else (out_y + 1.5 if ndim == 1 else bottom + 0.7), -1.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    kernel = _("size-{k}").format(k=k) if ndim == 1 else "×".join([str(k)] * ndim)
-    ax.set_title(ngettext("{ndim}-d convolution: a {kernel} kernel slides along {ndim} axis",
-                          "{ndim}-d convolution: a {kernel} kernel slides along {ndim} axes", ndim
-                          ).format(ndim=ndim, kernel=kernel), fontsize=11)
+    kernel = figure_text("size-{k}").format(k=k) if ndim == 1 else "×".join([str(k)] * ndim)
+    title = (figure_text("{ndim}-d convolution: a {kernel} kernel slides along {ndim} axis") if ndim == 1
+             else figure_text("{ndim}-d convolution: a {kernel} kernel slides along {ndim} axes"))
+    ax.set_title(title.format(ndim=ndim, kernel=kernel), fontsize=11)
     return figure_of(ax)

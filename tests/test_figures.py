@@ -185,3 +185,36 @@ def test_figure_png_and_axes_or_new():
         warnings.simplefilter("error")
         assert figures.figure_png(figures.figure_of(ax), dpi=50)[:4] == b"\x89PNG"
     assert np.isclose(figures.cell_size_pt(ax, 1, 1), min(ax.get_position().width * 2, ax.get_position().height) * 72)
+
+
+# -- every word a figure says has its Chinese -------------------------------------------------------
+
+FIGURE_MODULES = ["diagrams/geometry.py", "diagrams/drawing.py", "diagrams/stepper.py", "figures.py",
+                  "matrix_figures.py", "matrix.py", "gallery.py", "groups.py", "sliding.py", "receptive.py",
+                  "images.py", "fetch_lena.py"]
+
+
+def _messages(path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_", "ngettext", "figure_text"):
+            found |= {a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return found
+
+
+def test_every_message_of_these_modules_has_a_chinese_translation():
+    import json
+    import re
+    from pathlib import Path
+
+    package = Path(cl.__file__).parent
+    catalog = json.loads((package / "locale" / "zh" / "parts" / "figures.json").read_text())
+    messages = set().union(*(_messages(package / m) for m in FIGURE_MODULES))
+    assert len(messages) > 80
+    assert messages - set(catalog) == set(), "add these to locale/zh/parts/figures.json"
+    assert set(catalog) - messages == set(), "these are no longer in the code"
+    for english, chinese in catalog.items():
+        assert sorted(re.findall(r"\{[^}]*\}", english)) == sorted(re.findall(r"\{[^}]*\}", chinese)), english
+        assert re.search(r"[\u4e00-\u9fff]", chinese), english

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import LayerConfig
 from ..figures import figure_of, new_figure
-from ..i18n import _
+from ..i18n import _, figure_text
 from ..params import IntOrTuple, Padding
 from .geometry import Cell, DiagramData, diagram_data
 
@@ -75,7 +75,7 @@ def _rgb(color: str) -> tuple[float, float, float]:
 def _draw_input(ax: Axes, data: DiagramData, cell_in: float) -> list[Artist]:
     from matplotlib.patches import Patch, Rectangle
 
-    edge = {"edgecolor": COLORS["grid"], "linewidth": 0.8}
+    edge: dict[str, Any] = {"edgecolor": COLORS["grid"], "linewidth": 0.8}
     _cells(ax, sorted(data.input_cells), facecolor=COLORS["input"], **edge)
     _cells(ax, sorted(data.padding_cells), facecolor=COLORS["padding"], hatch="///", **edge)
     _cells(ax, sorted(data.zero_cells), facecolor=COLORS["zero"], hatch="...", **edge)
@@ -92,15 +92,15 @@ def _draw_input(ax: Axes, data: DiagramData, cell_in: float) -> list[Artist]:
             ax.text(c + 0.5, r + 0.5, f"w{a}{b}".translate(SUBSCRIPTS), ha="center", va="center",
                     color="white", fontsize=font, fontweight="bold")
     labels = {
-        "input": (COLORS["input"], None, _("input pixel")),
-        "padding": (COLORS["padding"], "///", _("padding (zeros)") if data.padding_mode == "zeros"
-                    else _("padding ({mode})").format(mode=data.padding_mode)),
-        "zero": (COLORS["zero"], "...", _("inserted zero")),
+        "input": (COLORS["input"], None, figure_text("input pixel")),
+        "padding": (COLORS["padding"], "///", figure_text("padding (zeros)") if data.padding_mode == "zeros"
+                    else figure_text("padding ({mode})").format(mode=data.padding_mode)),
+        "zero": (COLORS["zero"], "...", figure_text("inserted zero")),
     }
     handles: list[Artist] = []
     for kind in data.legend_kinds():
         if kind == "kernel":
-            label = _("kernel tap (rotated 180°)") if data.transposed else _("kernel tap")
+            label = figure_text("kernel tap (rotated 180°)") if data.transposed else figure_text("kernel tap")
             handles.append(Patch(facecolor=kernel_face, edgecolor=COLORS["kernel"], label=label))
         else:
             face, hatch, label = labels[kind]
@@ -112,15 +112,15 @@ def _draw_output(ax: Axes, data: DiagramData) -> list[Artist]:
     from matplotlib.patches import Patch
 
     rows, cols = data.output_size
-    edge = {"edgecolor": COLORS["grid"], "linewidth": 0.8}
+    edge: dict[str, Any] = {"edgecolor": COLORS["grid"], "linewidth": 0.8}
     done = [divmod(t, cols) for t in range(data.step)]
     todo = [divmod(t, cols) for t in range(data.step + 1, data.n_steps)]
     _cells(ax, todo, facecolor=COLORS["output"], **edge)
     _cells(ax, done, facecolor=COLORS["output_done"], **edge)
     _cells(ax, [data.output_cell], facecolor=COLORS["output_now"], edgecolor="black", linewidth=2.0)
     return [
-        Patch(facecolor=COLORS["output_now"], edgecolor="black", label=_("this step's output")),
-        Patch(facecolor=COLORS["output_done"], label=_("done"), **edge),
+        Patch(facecolor=COLORS["output_now"], edgecolor="black", label=figure_text("this step's output")),
+        Patch(facecolor=COLORS["output_done"], label=figure_text("done"), **edge),
     ]
 
 
@@ -136,7 +136,7 @@ def _draw_grids(ax_in: Axes, ax_out: Axes, data: DiagramData, title: str,
     cell = min(box.height * fig.get_figheight() / (gh + 0.2), box.width * fig.get_figwidth() / (gw + 0.2))
     handles_in, handles_out = _draw_input(ax_in, data, cell), _draw_output(ax_out, data)
     if legend_y is not None:
-        legend = {"loc": "upper center", "bbox_to_anchor": (0.5, legend_y), "frameon": False, "fontsize": 8}
+        legend: dict[str, Any] = {"loc": "upper center", "bbox_to_anchor": (0.5, legend_y), "frameon": False, "fontsize": 8}
         ax_in.legend(handles=handles_in, ncol=2, **legend)
         ax_out.legend(handles=handles_out, ncol=1, **legend)
     return handles_in, handles_out
@@ -221,7 +221,7 @@ def _laid_out_figure(data: DiagramData, grid_inches: float) -> Figure:
     ax_out = fig.add_axes((x_out / width, (y_top - h_out) / height, grid_w_out / width, h_out / height))
     handles_in, handles_out = _draw_grids(ax_in, ax_out, data, title, legend_y=None)
     legend_y = (y_top - grid_h - 0.1) / height
-    common = {"loc": "upper center", "frameon": False, "fontsize": 8.5}
+    common: dict[str, Any] = {"loc": "upper center", "frameon": False, "fontsize": 8.5}
     fig.legend(handles=handles_in, ncol=2, bbox_to_anchor=((x_in + grid_w_in / 2) / width, legend_y), **common)
     fig.legend(handles=handles_out, ncol=1, bbox_to_anchor=((x_out + grid_w_out / 2) / width, legend_y), **common)
     fig.text(0.5, 1 - 0.15 / height, data.layer_title, ha="center", va="top", fontsize=10.5)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..config import LayerConfig
 from ..errors import ConvConfigError
-from ..i18n import _, ngettext
+from ..i18n import _, figure_text
 from ..params import IntOrTuple, Padding, is_int, pair
 
 MAX_GRID = 64
@@ -62,27 +62,28 @@ class DiagramData:
     @property
     def input_title(self) -> str:
         """E.g. 'INPUT 5×5 (padding 1)'."""
-        title = _("INPUT {size}").format(size=times(self.input_size))
+        title = figure_text("INPUT {size}").format(size=times(self.input_size))
         notes = []
         if self.transposed:
             s = self.stride
             if max(s) > 1:
-                notes.append(ngettext("{gaps} zero between pixels", "{gaps} zeros between pixels", max(s) - 1)
-                             .format(gaps=one_or_pair((s[0] - 1, s[1] - 1))))
+                gaps = (figure_text("{gaps} zero between pixels") if max(s) == 2
+                        else figure_text("{gaps} zeros between pixels"))
+                notes.append(gaps.format(gaps=one_or_pair((s[0] - 1, s[1] - 1))))
             q = self.pad_before
             extra = (self.pad_after[0] - q[0], self.pad_after[1] - q[1])
             if min(q) >= 0 and max(q) > 0:
-                notes.append(_("border q={q}").format(q=one_or_pair(q)))
+                notes.append(figure_text("border q={q}").format(q=one_or_pair(q)))
             elif max(q) <= 0 and min(q) < 0:
-                notes.append(_("cropped {n}").format(n=one_or_pair((-q[0], -q[1]))))
+                notes.append(figure_text("cropped {n}").format(n=one_or_pair((-q[0], -q[1]))))
             elif q != (0, 0):
-                notes.append(_("border q={q}").format(q=q))
+                notes.append(figure_text("border q={q}").format(q=q))
             if max(extra) > 0:
-                notes.append(_("+{n} bottom/right").format(n=one_or_pair(extra)))
+                notes.append(figure_text("+{n} bottom/right").format(n=one_or_pair(extra)))
         elif isinstance(self.padding, str):
-            notes.append(_("padding '{mode}'").format(mode=self.padding))
+            notes.append(figure_text("padding '{mode}'").format(mode=self.padding))
         elif max(self.padding) > 0:
-            notes.append(_("padding {p}").format(p=one_or_pair(self.padding)))
+            notes.append(figure_text("padding {p}").format(p=one_or_pair(self.padding)))
         if notes:
             title += " (" + ", ".join(notes) + ")"
         if self.grid_size != self.input_size:
@@ -92,24 +93,24 @@ class DiagramData:
     @property
     def output_title(self) -> str:
         """E.g. 'OUTPUT 3×3'."""
-        return _("OUTPUT {size}").format(size=times(self.output_size))
+        return figure_text("OUTPUT {size}").format(size=times(self.output_size))
 
     @property
     def step_title(self) -> str:
         """E.g. 'step 1 of 9' (steps count from 1, as a stepper's readout does)."""
-        return _("step {n} of {total}").format(n=self.step + 1, total=self.n_steps)
+        return figure_text("step {n} of {total}").format(n=self.step + 1, total=self.n_steps)
 
     @property
     def layer_title(self) -> str:
         """The layer and the step, e.g. 'Conv2d: kernel 3×3, stride 2, padding 0 — step 1 of 9'."""
-        parts = [_("kernel {k}").format(k=times(self.kernel_size)),
-                 _("stride {s}").format(s=one_or_pair(self.stride))]
+        parts = [figure_text("kernel {k}").format(k=times(self.kernel_size)),
+                 figure_text("stride {s}").format(s=one_or_pair(self.stride))]
         if isinstance(self.padding, str):
             parts.append(f"padding='{self.padding}'")
         else:
-            parts.append(_("padding {p}").format(p=one_or_pair(self.padding)))
+            parts.append(figure_text("padding {p}").format(p=one_or_pair(self.padding)))
         if max(self.dilation) > 1:
-            parts.append(_("dilation {d}").format(d=one_or_pair(self.dilation)))
+            parts.append(figure_text("dilation {d}").format(d=one_or_pair(self.dilation)))
         if self.transposed and max(self.output_padding) > 0:
             parts.append(f"output_padding {one_or_pair(self.output_padding)}")
         if self.padding_mode != "zeros":
@@ -134,7 +135,7 @@ class DiagramData:
                 axes.append(f"⌊({i} + {pad} − {d}·({k}−1) − 1) / {s}⌋ + 1 = {o}")
         if axes[0] == axes[1]:
             return f"out = {axes[0]}"
-        return _("height: out = {h}\nwidth: out = {w}").format(h=axes[0], w=axes[1])
+        return figure_text("height: out = {h}\nwidth: out = {w}").format(h=axes[0], w=axes[1])
 
     @property
     def note(self) -> str:
@@ -145,8 +146,8 @@ class DiagramData:
         for a in range(2):
             d, k, q = self.dilation[a], self.kernel_size[a], self.pad_before[a]
             qs.append(f"{d}·({k}−1) − {d * (k - 1) - q} = {q}")
-        q_text = f"q = {qs[0]}" if qs[0] == qs[1] else _("q = {h} (height), {w} (width)").format(h=qs[0], w=qs[1])
-        return _("drawn as a direct convolution: border {q}, stride 1, kernel rotated 180° (see the wᵢⱼ labels)"
+        q_text = f"q = {qs[0]}" if qs[0] == qs[1] else figure_text("q = {h} (height), {w} (width)").format(h=qs[0], w=qs[1])
+        return figure_text("drawn as a direct convolution: border {q}, stride 1, kernel rotated 180° (see the wᵢⱼ labels)"
                  ).format(q=q_text)
 
     def legend_kinds(self) -> list[str]:
