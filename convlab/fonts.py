@@ -45,8 +45,7 @@ def use_cjk_font() -> bool:
         return False
     import matplotlib as mpl
 
-    families = [f for f in mpl.rcParams["font.sans-serif"] if f != family]
-    mpl.rcParams["font.sans-serif"] = [family, *families]
-    mpl.rcParams["font.family"] = "sans-serif"
-    mpl.rcParams["axes.unicode_minus"] = False  # CJK fonts often lack U+2212
+    # A list of families, not the generic 'sans-serif': matplotlib then falls back glyph by glyph,
+    # so Cᵀ, w₂ or ⋆ (which CJK fonts lack) come from DejaVu Sans, shipped with matplotlib.
+    mpl.rcParams["font.family"] = [family, "DejaVu Sans"]
     return True

@@ -377,7 +377,7 @@ def _copy(args: Case) -> Case:
 def _short(value: Any, limit: int = 600) -> str:
     if isinstance(value, torch.Tensor):
         with _printoptions():
-            text = f"tensor of shape {tuple(value.shape)}:\n{value}"
+            text = _("tensor of shape {shape}:").format(shape=tuple(value.shape)) + f"\n{value}"
     else:
         text = repr(value)
     return text if len(text) <= limit else text[:limit] + " …"
