@@ -45,12 +45,14 @@ def case_stepper(case: Case, max_height: int = STEPPER_MAX_HEIGHT) -> Any:
     i, k, p, s, d, _o = case
     stepper = conv_diagram_widget(i, k, stride=s, padding=p, dilation=d)
     image = getattr(stepper, "image", stepper)
-    # The picture keeps its proportions and shrinks to fit; it never grows past its own size.
+    # The picture keeps its proportions and shrinks to fit; it never grows past its own size
+    # (without align_self, the VBox would stretch it to the full width and scale it up).
     image.layout.max_height = f"{max_height}px"
     image.layout.max_width = "100%"
     image.layout.width = "auto"
     image.layout.height = "auto"
-    image.layout.object_fit = "contain"
+    image.layout.align_self = "flex-start"
+    image.layout.object_fit = "scale-down"
     return stepper
 
 

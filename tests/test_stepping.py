@@ -30,7 +30,8 @@ def test_case_label_names_every_letter() -> None:
 def test_the_stepper_keeps_inside_a_laptop_screen() -> None:
     stepper = case_stepper((5, 3, 2, 1, 1, 7))
     assert stepper.image.layout.max_height == f"{STEPPER_MAX_HEIGHT}px" and STEPPER_MAX_HEIGHT <= 440
-    assert stepper.image.layout.object_fit == "contain" and stepper.image.layout.max_width == "100%"
+    assert stepper.image.layout.object_fit == "scale-down" and stepper.image.layout.max_width == "100%"
+    assert stepper.image.layout.align_self == "flex-start"   # not stretched (and so scaled up) by the VBox
     assert stepper.data.output_size == (7, 7)
 
 
