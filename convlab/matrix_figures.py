@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
 from .errors import ConvConfigError
-from .figures import MIN_FONT_PT, fitting_font, new_figure, write_cell_values
+from .figures import MIN_FONT_PT, cell_size_pt, figure_of, fitting_font, new_figure, write_cell_values
 from .i18n import _, figure_text
 from .matrix import conv_matrix, kernel2d
 from .params import IntOrTuple, pair
@@ -65,6 +66,7 @@ def draw_conv_matrix(
     dilation: IntOrTuple = 1,
     *,
     numbers: bool | None = None,
+    ax: Sequence[Axes] | None = None,
 ) -> Figure:
     """Heatmaps of the kernel, of ``C`` and of ``C.T`` side by side, labelled with their shapes.
 
@@ -73,7 +75,9 @@ def draw_conv_matrix(
     The values are written in the cells, black or white by the cell's colour, at
     MIN_FONT_PT or more: the figure grows for them up to MAX_WIDTH_IN × MAX_HEIGHT_IN,
     beyond that they are left out of C and Cᵀ (``numbers=False`` always leaves them
-    out, ``True`` insists, growing the figure as needed). Returns a new Figure.
+    out, ``True`` insists, growing the figure as needed). Returns a new Figure, or, with
+    ``ax`` (three Axes: kernel, C, Cᵀ), draws into them (numbers where they fit) and
+    returns their figure.
     """
     import matplotlib
     from matplotlib.colors import TwoSlopeNorm
@@ -111,9 +115,11 @@ def draw_conv_matrix(
     extra = 0.0 if write else 0.25  # one more caption line
     height += extra
     vmax = float(np.abs(k).max()) or 1.0
-    style = {"cmap": matplotlib.colormaps["RdBu_r"].with_extremes(bad="white"),
+    style: dict[str, Any] = {"cmap": matplotlib.colormaps["RdBu_r"].with_extremes(bad="white"),
              "norm": TwoSlopeNorm(vcenter=0.0, vmin=-vmax, vmax=vmax)}
     k_cell = max(cell, kernel_cell)
+    if ax is not None:
+        return _into_axes(list(ax), k, C, k_labels, c_labels if numbers is not False else None, titles, style)
     panels = [
         (k, k_labels, k_cell, titles[0], figure_text("column"), figure_text("row"), False),
         (C, c_labels if write else None, cell, titles[1], figure_text("input pixel (row-major)"), figure_text("output pixel"), True),
@@ -126,11 +132,11 @@ def draw_conv_matrix(
         rows, cols = values.shape
         slot = max(size * cols, 0.085 * len(title))
         x0 = x + (slot - size * cols) / 2
-        ax = fig.add_axes((x0 / width, (top - size * rows) / height, size * cols / width, size * rows / height))
-        _heatmap(ax, values, labels, size, sparse, **style)
-        ax.set_title(title, fontsize=10, fontweight="bold")
-        ax.set_xlabel(xlabel, fontsize=8.5)
-        ax.set_ylabel(ylabel, fontsize=8.5)
+        panel = fig.add_axes((x0 / width, (top - size * rows) / height, size * cols / width, size * rows / height))
+        _heatmap(panel, values, labels, size, sparse, **style)
+        panel.set_title(title, fontsize=10, fontweight="bold")
+        panel.set_xlabel(xlabel, fontsize=8.5)
+        panel.set_ylabel(ylabel, fontsize=8.5)
         x += slot + _GAP
     one = {"h": i[0], "w": i[1], "kh": kh, "kw": kw, "s": _one_or_pair(s), "p": _one_or_pair(p), "d": _one_or_pair(d)}
     caption = figure_text("A {h}×{w} input, kernel {kh}×{kw}, stride {s}, padding {p}, dilation {d}").format(**one)
@@ -139,6 +145,19 @@ def draw_conv_matrix(
         caption += "\n" + figure_text("(the values of C are too many to write legibly; the kernel shows them)")
     fig.text(0.5, 1 - 0.12 / height, caption, ha="center", va="top", fontsize=9.5, linespacing=1.5)
     return fig
+
+
+def _into_axes(axes: list[Axes], k: np.ndarray, C: np.ndarray, k_labels: np.ndarray, c_labels: np.ndarray | None,
+               titles: list[str], style: dict[str, Any]) -> Figure:
+    """The three panels drawn into the caller's Axes (kernel, C, Cᵀ); numbers only where they read."""
+    if len(axes) != 3 or not all(hasattr(a, "imshow") for a in axes):
+        raise TypeError(_("ax must be three matplotlib Axes: (kernel, C, Cᵀ)."))
+    panels = [(k, k_labels, False), (C, c_labels, True), (C.T, None if c_labels is None else c_labels.T, True)]
+    for a, (values, labels, sparse), title in zip(axes, panels, titles, strict=True):
+        cell = cell_size_pt(a, *values.shape) / 72
+        _heatmap(a, values, labels, cell, sparse, **style)
+        a.set_title(title, fontsize=10, fontweight="bold")
+    return figure_of(axes[0])
 
 
 def _one_or_pair(hw: tuple[int, int]) -> str:

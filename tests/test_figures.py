@@ -145,6 +145,7 @@ def _drawings():
         "draw_costs": (lambda ax: draw_costs(["a", "b"], [10, 20], [100, 50], ax=ax), 2),
         "draw_sliding": (lambda ax: draw_sliding(2, ax=ax if ax is None else ax[0]), 1),
         "draw_conv": (lambda ax: cl.diagrams.draw_conv(4, 3, ax=ax), 2),
+        "draw_conv_matrix": (lambda ax: cl.diagrams.draw_conv_matrix(torch.ones(2, 2), 3, ax=ax), 3),
     }
 
 
