@@ -12,6 +12,12 @@ Figure it drew on:
 Numbers written on coloured cells are black or white, whichever reads better on
 the cell's colour, and never smaller than :data:`MIN_FONT_PT`: where they would not
 fit, the figure is made bigger or the numbers are left out.
+
+Adding a picture touches three places: a ``draw_x(..., ax=None) -> Figure`` in the
+module of its topic (Axes from :func:`axes_or_new` or :func:`subplots`, numbers through
+:func:`write_cell_values`, words through ``figure_text``); their Chinese in
+``locale/zh/parts/figures.json``; and one line in ``_drawings`` of
+``tests/test_figures.py``, which checks it both ways (new Figure outside pyplot, given Axes).
 """
 
 from __future__ import annotations
