@@ -252,13 +252,15 @@ def test_app_needs_nothing_from_the_internet(app) -> None:
 
 def _lab_lesson(src: Path, dest: Path) -> int:
     """A copy of the lesson: its title, first code cell (imports) and the slide with the live lab,
-    up to the lab's cell; slide metadata as .ci/slides.py sets it. Returns the number of cells."""
+    up to the lab's cell, then one closing line (so that Shift+Enter on the lab never adds a cell);
+    slide metadata as .ci/slides.py sets it. Returns the number of cells."""
     nb = json.loads(src.read_text(encoding="utf-8"))
     cells, kinds = nb["cells"], slides.slide_types(nb)
     lab_at = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and "cl.ConvLab(" in "".join(c["source"]))
     start = max(i for i in range(lab_at + 1) if kinds[i] == "slide")
     first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
-    nb["cells"] = [cells[0], cells[first_code], *cells[start:lab_at + 1]]
+    end = {"cell_type": "markdown", "id": "the-end", "metadata": {}, "source": "That was the lab."}
+    nb["cells"] = [cells[0], cells[first_code], *cells[start:lab_at + 1], end]
     for cell in nb["cells"]:
         cell["outputs"] = [] if cell["cell_type"] == "code" else cell.get("outputs")
         if cell.get("outputs") is None:
@@ -286,18 +288,21 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
         try:
             pg.goto(server.url("rise/lesson.ipynb"), wait_until="domcontentloaded", timeout=60_000)
             pg.wait_for_selector(".reveal .slides section .jp-Cell", timeout=90_000)
+            _wait_for_idle_kernel(server)
             pg.locator(".reveal .jp-Notebook").first.focus()
             pg.keyboard.press("Escape")  # command mode
             # A teacher's Shift+Enter, once per cell: run it, go on (to the next slide at a slide's end).
-            for i in range(len(nb["cells"])):  # the last one with Ctrl+Enter: run it and stay
-                pg.keyboard.press("Shift+Enter" if i < len(nb["cells"]) - 1 else "Control+Enter")
+            # (RISE selects a slide's first code cell by itself, so count outputs, not key presses.)
+            lab_cell = next(i for i, c in enumerate(nb["cells"]) if "cl.ConvLab(" in "".join(c["source"]))
+            has_output = "i => !!document.querySelectorAll('.reveal .jp-Cell')[i].querySelector('.jp-OutputArea-output')"
+            for _ in nb["cells"]:
+                if pg.evaluate(has_output, lab_cell):
+                    break
+                pg.keyboard.press("Shift+Enter")
                 pg.wait_for_function(
                     "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))",
                     timeout=120_000)
-            lab_cell = next(i for i, c in enumerate(nb["cells"]) if "cl.ConvLab(" in "".join(c["source"]))
-            pg.wait_for_function(
-                "i => document.querySelectorAll('.reveal .jp-Cell')[i].querySelector('.jp-OutputArea-output')",
-                arg=lab_cell, timeout=60_000)
+            pg.wait_for_function(has_output, arg=lab_cell, timeout=60_000)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             pg.screenshot(path=str(ARTIFACTS / "rise-lab-slide.png"))
             yield SimpleNamespace(**vars(browser), nb=nb, lab_cell=lab_cell)
@@ -310,6 +315,18 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
             browser.context.close()
     finally:
         server.stop()
+
+
+def _wait_for_idle_kernel(server: LabServer, timeout: float = 120.0) -> None:
+    """Until the server has a kernel (the slideshow's) and it is idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(server.url("api/kernels"), timeout=5) as resp:
+            kernels = json.load(resp)
+        if kernels and all(k["execution_state"] == "idle" for k in kernels):
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"no idle kernel within {timeout:.0f} s: {kernels}")
 
 
 @pytest.mark.browser
@@ -327,6 +344,12 @@ def test_rise_runs_the_lab_cell_on_the_slide_in_view(slideshow) -> None:
     in_view = slideshow.page.evaluate(
         "i => !!document.querySelectorAll('.reveal .jp-Cell')[i].closest('section.present')", slideshow.lab_cell)
     assert in_view, "after the last Shift+Enter the slide on screen is not the lab's"
+    # Every code cell up to the lab ran, in order, and none failed.
+    prompts = slideshow.page.evaluate(
+        "() => [...document.querySelectorAll('.reveal .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim())")
+    assert prompts[:2] == ["[1]:", "[2]:"], prompts
+    errors = slideshow.page.locator(".reveal .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert "Error" not in " ".join(errors.all_inner_texts())
 
 
 @pytest.mark.browser
