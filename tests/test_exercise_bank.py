@@ -125,3 +125,11 @@ def test_every_text_of_the_bank_has_a_chinese_translation() -> None:
                 assert shown != english, f"{ex.id}: untranslated: {english[:60]}"
     finally:
         set_language("en")
+
+
+def test_a_stub_that_still_returns_nothing_is_told_so() -> None:
+    def stub(*args):
+        ...
+
+    verdict = exercises.check(CODES[0], stub)
+    assert not verdict.correct and "None" in verdict.message and "Case" not in verdict.message

@@ -203,6 +203,9 @@ class CodeExercise(Exercise):
                 return Verdict(False, "❌ " + _("Case {n}: your function raised {error}.").format(
                     n=number, error=f"{type(exc).__name__}: {exc}") + "\n" + _describe_case(args)
                     + "\n" + _("Hint:") + " " + self.hint)
+            if got is None and expected is not None:
+                return Verdict(False, "✏️ " + _("Your function returned None: is its body still ..., "
+                                                "or is a return statement missing?"))
             try:
                 problem = compare(got, expected)
             except Exception as exc:  # noqa: BLE001
