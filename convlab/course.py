@@ -48,14 +48,13 @@ LESSONS: tuple[Lesson, ...] = (
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
     """The Repository URL from pyproject.toml (or, for an installed wheel, its metadata)."""
     if pyproject.is_file():
-        try:
+        if sys.version_info >= (3, 11):
             import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            match = re.search(r'^Repository\s*=\s*"([^"]+)"', pyproject.read_text(), re.M)
-            if match:
-                return match.group(1)
-        else:
-            return tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"]
+
+            return str(tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"])
+        match = re.search(r'^Repository\s*=\s*"([^"]+)"', pyproject.read_text(), re.M)  # Python 3.10
+        if match:
+            return match.group(1)
     from importlib.metadata import metadata
 
     for entry in metadata("convlab").get_all("Project-URL") or []:

@@ -37,9 +37,11 @@ def _learn_kernel(X: torch.Tensor, Y: torch.Tensor, kernel_size: tuple[int, int]
         Y_hat = F.conv2d(X[None, None], K[None, None])[0, 0]
         loss = ((Y_hat - Y) ** 2).mean()
         loss.backward()
+        grad = K.grad
+        assert grad is not None
         with torch.no_grad():
-            K -= 0.3 * K.grad
-            K.grad.zero_()
+            K -= 0.3 * grad
+            grad.zero_()
     return K.detach()
 
 
