@@ -336,6 +336,7 @@ def test_rise_builds_the_slides_from_the_metadata(slideshow) -> None:
     kinds = [c["metadata"]["slideshow"]["slide_type"] for c in slideshow.nb["cells"]]
     slides_shown = pg.evaluate("() => document.querySelectorAll('.reveal .slides > section').length")
     assert slides_shown == kinds.count("slide"), (slides_shown, kinds)
+    print(f"\n[rise] {slides_shown} slides; requests blocked (no internet): {sorted(set(slideshow.blocked)) or 'none'}")
 
 
 @pytest.mark.browser
@@ -355,8 +356,10 @@ def test_rise_runs_the_lab_cell_on_the_slide_in_view(slideshow) -> None:
 @pytest.mark.browser
 @pytest.mark.timeout(420)
 @pytest.mark.xfail(strict=True, reason=(
-    "jupyterlab-rise 0.43.1 shows ipywidgets >= 8.1.8 as their text repr in the slideshow "
-    "(upstream: github.com/jupyterlab-contrib/rise/issues/126); strict, so a fixed release turns this red"))
+    "jupyterlab-rise 0.43.1's slideshow page does not share @jupyterlab/console, which the widget "
+    "extension (jupyterlab_widgets 3.0.x) needs ('Shared module @jupyterlab/console doesn't exist in shared "
+    "scope default' in the console), so a widget shows as its text repr; upstream "
+    "github.com/jupyterlab-contrib/rise/issues/126. Strict: a fixed release turns this red"))
 def test_rise_lab_is_live_inside_the_slide(slideshow) -> None:
     pg = slideshow.page
     assert pg.locator(LAB).count() == 1, "the lab shows as text, not as a widget"
