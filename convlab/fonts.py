@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 from pathlib import Path
 
 CJK_FAMILIES = (
@@ -45,6 +46,9 @@ def use_cjk_font() -> bool:
         return False
     import matplotlib as mpl
 
+    # The CJK font has no bold face: matplotlib would log "Failed to find font weight bold" in red
+    # under every bold title; it uses the regular weight, which is fine.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     # A list of families, not the generic 'sans-serif': matplotlib then falls back glyph by glyph,
     # so Cᵀ, w₂ or ⋆ (which CJK fonts lack) come from DejaVu Sans, shipped with matplotlib.
     mpl.rcParams["font.family"] = [family, "DejaVu Sans"]
