@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import torch
 
+from .figures import text_colour_on
 from .i18n import _
-
-
-def text_colour(rgba: Sequence[float]) -> str:
-    """Black or white, whichever reads better on a cell of colour ``rgba`` (by its luminance)."""
-    red, green, blue = (float(c) for c in list(rgba)[:3])
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return "black" if luminance > 0.45 else "white"
 
 
 def draw_linear_product(weight: torch.Tensor, x: torch.Tensor, bias: torch.Tensor, y: torch.Tensor,
@@ -23,7 +16,8 @@ def draw_linear_product(weight: torch.Tensor, x: torch.Tensor, bias: torch.Tenso
     """Draw W, x, b and y = W x + b side by side as heatmaps with their numbers; return the figure.
 
     ``weight`` is (out, in), ``x`` (in,), ``bias`` and ``y`` (out,). Colours run from
-    −``limit`` (blue) to +``limit`` (red); each number is black or white by its cell's luminance.
+    −``limit`` (blue) to +``limit`` (red); each number is black or white, whichever contrasts more with its cell
+    (``convlab.figures.text_colour_on``, the course's one luminance rule).
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
@@ -44,7 +38,7 @@ def draw_linear_product(weight: torch.Tensor, x: torch.Tensor, bias: torch.Tenso
         ax.imshow(values, cmap=cmap, norm=norm)
         for (row, col), value in np.ndenumerate(values):
             ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=fontsize,
-                    color=text_colour(cmap(norm(value))))
+                    color=text_colour_on(cmap(norm(value))))
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -11,13 +11,28 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from convlab.linear import draw_linear_product, text_colour  # noqa: E402
+from convlab.linear import draw_linear_product  # noqa: E402
 
 
-def test_text_colour_by_luminance() -> None:
-    assert text_colour((0.0, 0.0, 0.4, 1.0)) == "white"   # navy
-    assert text_colour((0.9, 0.9, 0.9, 1.0)) == "black"   # light grey
-    assert text_colour((1.0, 1.0, 0.0)) == "black"        # yellow
+def test_every_number_contrasts_with_its_cell() -> None:
+    """Each number's colour is the course's one rule (figures.text_colour_on) applied to its cell."""
+    from matplotlib.colors import Normalize
+
+    from convlab.figures import relative_luminance, text_colour_on
+
+    weight = torch.linspace(-2.0, 2.0, 12).reshape(2, 6)
+    fig = draw_linear_product(weight, torch.zeros(6), torch.zeros(2), torch.zeros(2))
+    try:
+        cmap, norm = plt.get_cmap("coolwarm"), Normalize(-2.0, 2.0)
+        for text, value in zip(fig.axes[0].texts, weight.flatten().tolist(), strict=True):
+            cell = cmap(norm(value))
+            assert text.get_color() == text_colour_on(cell)
+            lum = relative_luminance(cell)
+            text_lum = 0.0 if text.get_color() == "black" else 1.0
+            contrast = (max(lum, text_lum) + 0.05) / (min(lum, text_lum) + 0.05)
+            assert contrast >= 4.5, (value, text.get_color(), contrast)   # WCAG AA for normal text
+    finally:
+        plt.close(fig)
 
 
 def test_draw_linear_product_writes_every_number() -> None:
