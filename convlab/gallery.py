@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def display_array(tensor: torch.Tensor) -> np.ndarray:
+def display_array(tensor: torch.Tensor, clip: float | None = None) -> np.ndarray:
     """What ``imshow`` should get for a (1, C, H, W) or (C, H, W) tensor, as a uint8 numpy array.
 
     Three channels: an (H, W, 3) colour picture, stretched jointly (keeps the colours).
     Any other count: channel 0 as an (H, W) map, min-max stretched (negatives never wrap);
-    a constant map is mid-grey (both by :func:`convlab.to_display`).
+    a constant map is mid-grey (both by :func:`convlab.to_display`). ``clip=1`` stretches a map
+    from its 1st to its 99th percentile instead, so a few outliers don't wash it out.
     """
     t = tensor.detach()
     if t.dim() == 4:
@@ -36,8 +37,8 @@ def display_array(tensor: torch.Tensor) -> np.ndarray:
         raise ValueError(_("expected a (1, C, H, W) or (C, H, W) tensor, got shape {shape}.").format(
             shape=tuple(tensor.shape)))
     if t.shape[0] == 3:
-        return to_display(t, per_map=False).permute(1, 2, 0).numpy()
-    return to_display(t[0]).numpy()
+        return to_display(t, per_map=False, clip=clip).permute(1, 2, 0).numpy()
+    return to_display(t[0], clip=clip).numpy()
 
 
 def show_images(
@@ -47,6 +48,7 @@ def show_images(
     true_scale: bool = False,
     size: float = 3.2,
     max_pixels: int = 256,
+    clip: float | None = None,
     ax: Sequence[Axes] | None = None,
 ) -> Figure:
     """One row of pictures with titles; returns the Figure.
@@ -54,6 +56,7 @@ def show_images(
     ``true_scale=True`` draws every picture at the same pixels-per-inch, so a 128×128
     output looks a quarter as wide as a 512×512 input. Pictures bigger than
     ``max_pixels`` a side are shrunk for display only (axes stay in input pixels).
+    ``clip``: percentile clipping of each picture's stretch (see :func:`display_array`).
     ``ax``: one Axes per picture to draw into; None makes a new Figure, ``size`` inches a picture.
     """
     if len(tensors) != len(titles):
@@ -70,7 +73,7 @@ def show_images(
     width = max(t.shape[-1] for t in tensors)
     for a, t, title in zip(axes, tensors, titles, strict=True):
         h, w = t.shape[-2:]
-        shown = display_array(box_shrink((t if t.dim() == 4 else t.unsqueeze(0)).detach().float(), max_pixels))
+        shown = display_array(box_shrink((t if t.dim() == 4 else t.unsqueeze(0)).detach().float(), max_pixels), clip)
         a.imshow(shown, cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
                  interpolation="nearest" if w <= 64 else "antialiased")
         a.set_title(title, fontsize=9)

@@ -87,3 +87,12 @@ def test_show_numbers_writes_every_value_on_its_cell() -> None:
 def test_write_numbers_refuses_a_vector() -> None:
     with pytest.raises(ValueError, match="2-d"):
         write_numbers(None, torch.zeros(3))
+
+
+def test_clip_keeps_an_outlier_from_washing_a_feature_map_out() -> None:
+    fmap = torch.linspace(0, 1, 64 * 64).reshape(1, 1, 64, 64)
+    fmap[0, 0, 0, 0] = 100.0
+    plain, clipped = display_array(fmap), display_array(fmap, clip=1)
+    assert plain[:, 32].std() < 2 and clipped[:, 32].std() > 20  # the ramp runs down the rows
+    fig = show_images([fmap], ["clipped"], clip=1)
+    assert (fig.axes[0].images[0].get_array() == clipped).all()
