@@ -66,7 +66,8 @@ register(
     ValueExercise(
         id="05.weight-shape", lesson="05",
         _prompt=N_("What is the weight shape of nn.Conv2d(12, 24, kernel_size=5, groups=4)? Give a tuple."),
-        _hint=N_("A Conv2d weight is (out_channels, in_channels / groups, kH, kW)."),
+        _hint=N_("One kernel per output channel, as in any Conv2d; but with groups a kernel no longer sees "
+                 "all the input channels, only those of its own group."),
         _explanation=N_("24 output channels, each kernel 12/4 = 3 channels deep and 5×5 wide."),
         answer=lambda: tuple(nn.Conv2d(12, 24, kernel_size=5, groups=4).weight.shape),
         mistakes={(24, 12, 5, 5): N_("That is the weight with groups=1: each kernel sees only its own group's "
@@ -107,7 +108,8 @@ register(
         id="05.separable-speedup", lesson="05",
         _prompt=N_("A depthwise-separable 3×3 layer from 256 to 256 channels, padding 1: how many times fewer "
                    "MACs than an ordinary 3×3 layer? Round to one decimal."),
-        _hint=N_("The ratio separable / standard is 1/out_channels + 1/k²; the image size cancels out."),
+        _hint=N_("Section 5 found the ratio separable / standard as a formula in out_channels and k alone "
+                 "(the image size cancels out). The question asks for its inverse."),
         _explanation=N_("separable / standard = 1/256 + 1/9 ≈ 0.115, and its inverse rounds to the answer. "
                         "Any image size gives the same."),
         answer=_separable_speedup, rel_tol=1e-9,
