@@ -101,13 +101,18 @@ def start_student(index: int, env: dict[str, str]) -> Student:
     km.start_kernel(env=env, stderr=open(os.devnull, "w"))  # noqa: SIM115 (the kernel holds it)
     kc = km.blocking_client()
     kc.start_channels()
-    kc.wait_for_ready(timeout=300)
-    student = Student(index, km, kc)
-    reply = kc.execute_interactive(SETUP_CODE, timeout=300, output_hook=_collect_into(student))
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"student {index}: setting up the labs failed: {reply['content']}")
-    student.pid = student.info["pid"]
-    return student
+    try:
+        kc.wait_for_ready(timeout=300)
+        student = Student(index, km, kc)
+        reply = kc.execute_interactive(SETUP_CODE, timeout=300, output_hook=_collect_into(student))
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"student {index}: setting up the labs failed: {student.error or reply['content']}")
+        student.pid = student.info["pid"]
+        return student
+    except BaseException:  # never leave a kernel behind
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        raise
 
 
 def _collect_into(student: Student):
