@@ -94,9 +94,10 @@ register(
         _prompt=N_("Write conv_as_matrix(kernel, input_size, stride): the matrix C of a convolution of a 2-d "
                    "kernel over an input of input_size = (H, W), no padding, so that "
                    "C @ x.flatten() == F.conv2d(x, kernel).flatten()."),
-        _hint=N_("Make a zero tensor with one row per output pixel and one column per input pixel. Output pixel "
-                 "(i, j) is row i·out_w + j; its kernel tap (a, b) reads input pixel (i·stride + a, j·stride + b), "
-                 "which is column (i·stride + a)·W + (j·stride + b). Put the tap's weight there."),
+        _hint=N_("Start from a zero tensor with one row per output pixel and one column per input pixel, both "
+                 "numbered row by row. For each output pixel and each kernel tap, work out which input pixel the "
+                 "tap reads (the stride moves the kernel), turn that pixel's row and column into its number, and "
+                 "write the tap's weight in that column."),
         _explanation=N_("Each row of C is the kernel placed where it reads for one output pixel, zeros "
                         "elsewhere: that is all a convolution is, a matrix that mostly holds zeros. "
                         "cl.conv_matrix builds the same C, with padding and dilation too."),

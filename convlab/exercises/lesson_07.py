@@ -113,9 +113,9 @@ register(
                    "kernel K, by scatter-add: every input pixel X[i, j] adds X[i, j] * K to the output, at "
                    "(i·stride, j·stride). Make it work for stride 1 first, then for any stride. It must equal "
                    "F.conv_transpose2d."),
-        _hint=N_("The output has (H − 1)·stride + kh rows and (W − 1)·stride + kw columns; start from zeros. "
-                 "For each (i, j), add X[i, j] * K to the block of rows i·stride … i·stride + kh − 1 and "
-                 "columns j·stride … j·stride + kw − 1. Do not flip K."),
+        _hint=N_("Start from zeros of the output size: the lesson's size formula with padding 0, for each side. "
+                 "Each input pixel's stamp is a kh×kw block whose top-left corner is its own position times the "
+                 "stride; a slice of the output takes the whole scaled kernel at once with +=. Do not flip K."),
         _explanation=N_("This is d2l's trans_conv: each input pixel stamps a scaled copy of the kernel, stamps "
                         "land stride apart and overlaps add up. A convolution gathers many pixels into one; the "
                         "transposed convolution scatters one pixel into many (Cᵀ in lesson 6)."),
@@ -126,10 +126,10 @@ register(
         _prompt=N_("Write conv_transpose_by_grad(y, w): F.conv_transpose2d(y, w) (stride 1, no padding) computed "
                    "without it, as the gradient that autograd sends back through F.conv2d(x, w) to its input x "
                    "when the output's gradient is y. Use torch.autograd.grad."),
-        _hint=N_("x needs the shape that F.conv2d(x, w) turns into y's shape: w.shape[1] channels and "
-                 "H + kh − 1 by W + kw − 1 pixels. Make it with requires_grad=True (its values do not matter), "
-                 "run F.conv2d, and ask torch.autograd.grad for the gradient with respect to x, passing y as "
-                 "grad_outputs."),
+        _hint=N_("x needs the shape that F.conv2d(x, w) turns into y's shape: read its channels off w (as a "
+                 "conv2d weight, w is (out_channels, in_channels, kh, kw)) and run the stride-1 size formula "
+                 "backwards for its height and width. Its values do not matter, but it needs requires_grad=True. "
+                 "torch.autograd.grad takes the output's gradient as grad_outputs."),
         _explanation=N_("The gradient of a convolution with respect to its input is the transposed convolution "
                         "of the output's gradient, with the same weight: x ↦ Cx has gradient y ↦ Cᵀy. That is "
                         "how every network sends gradients back through its Conv2d layers, and why PyTorch "
