@@ -114,7 +114,7 @@ def _page(pw, profile: Path) -> SimpleNamespace:
 
     context.route("**/*", route)
     pg = context.pages[0] if context.pages else context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)
     pg.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
     return SimpleNamespace(context=context, page=pg, blocked=blocked, console_errors=console_errors)
@@ -140,10 +140,10 @@ def _press_kernel_right(pg, lab, expected: list[int]) -> None:
     handle = lab.locator(".noUi-handle").first  # the first slider of a lab is kernel size
     handle.focus()
     pg.keyboard.press("ArrowRight")
-    pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=30_000)
+    pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=60_000)
     want = f"[{', '.join(map(str, expected))}]"
     pg.wait_for_function("([el, want]) => el.textContent.includes(want)",
-                         arg=[lab.locator(".convlab-output-shape").element_handle(), want], timeout=30_000)
+                         arg=[lab.locator(".convlab-output-shape").element_handle(), want], timeout=60_000)
     probe = pg.evaluate("() => window.__convlabProbe")
     assert probe["newSrc"] != probe["oldSrc"], "the output image did not change"
     assert _shape(lab) == expected
@@ -167,13 +167,13 @@ def app(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespac
     server = VoilaServer(APP_NOTEBOOK, home, {"CONVLAB_OFFLINE": "1", "CONVLAB_CACHE": str(home / "cache")})
     try:
         server.start()
-        server.wait_ready(timeout=90)
+        server.wait_ready(timeout=180)
         browser = _page(pw, tmp_path_factory.mktemp("chromium-app"))
         try:
             pg = browser.page
-            pg.goto(server.url(""), wait_until="domcontentloaded", timeout=90_000)
+            pg.goto(server.url(""), wait_until="domcontentloaded", timeout=180_000)
             # Voila runs the notebook, then renders its outputs: both labs (one per tab).
-            pg.wait_for_function(f"() => document.querySelectorAll('{LAB}').length === 2", timeout=120_000)
+            pg.wait_for_function(f"() => document.querySelectorAll('{LAB}').length === 2", timeout=240_000)
             _wait_for_picture(pg, pg.locator(LAB).nth(0))
             yield browser
         except Exception:
@@ -190,7 +190,7 @@ def app(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespac
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_app_shows_two_labs_in_tabs_and_no_code(app) -> None:
     pg = app.page
     title = pg.locator("h1").first.inner_text()
@@ -208,7 +208,7 @@ def test_app_shows_two_labs_in_tabs_and_no_code(app) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_app_conv2d_tab_follows_the_slider(app) -> None:
     pg = app.page
     lab = pg.locator(LAB).nth(0)
@@ -220,12 +220,12 @@ def test_app_conv2d_tab_follows_the_slider(app) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_app_conv_transpose2d_tab_follows_the_slider(app) -> None:
     pg = app.page
     pg.locator(".lm-TabBar-tab", has_text="nn.ConvTranspose2d").click()
     lab = pg.locator(LAB).nth(1)
-    pg.wait_for_function("el => el.offsetParent !== null", arg=lab.element_handle(), timeout=10_000)
+    pg.wait_for_function("el => el.offsetParent !== null", arg=lab.element_handle(), timeout=60_000)
     _wait_for_picture(pg, lab)
     side = cl.conv_transpose_output_size(IMAGE_SIDE, 3, stride=2)
     assert _shape(lab) == [1, 1, side, side]
@@ -235,7 +235,7 @@ def test_app_conv_transpose2d_tab_follows_the_slider(app) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_app_needs_nothing_from_the_internet(app) -> None:
     """Everything above ran with the internet blocked; no script was among what the page asked for."""
     outside = sorted(set(app.blocked))
@@ -281,13 +281,13 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
     server = LabServer(root, home, {"CONVLAB_OFFLINE": "1", "CONVLAB_CACHE": str(home / "cache")})
     try:
         server.start()
-        server.wait_ready(timeout=60)
+        server.wait_ready(timeout=180)
         assert "jupyterlab-rise" in server.labextensions(), "jupyterlab-rise is not installed"
         browser = _page(pw, tmp_path_factory.mktemp("chromium-rise"))
         pg = browser.page
         try:
-            pg.goto(server.url("rise/lesson.ipynb"), wait_until="domcontentloaded", timeout=60_000)
-            pg.wait_for_selector(".reveal .slides section .jp-Cell", timeout=90_000)
+            pg.goto(server.url("rise/lesson.ipynb"), wait_until="domcontentloaded", timeout=180_000)
+            pg.wait_for_selector(".reveal .slides section .jp-Cell", timeout=180_000)
             _wait_for_idle_kernel(server)
             pg.locator(".reveal .jp-Notebook").first.focus()
             pg.keyboard.press("Escape")  # command mode
@@ -302,7 +302,7 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
                 pg.wait_for_function(
                     "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))",
                     timeout=120_000)
-            pg.wait_for_function(has_output, arg=lab_cell, timeout=60_000)
+            pg.wait_for_function(has_output, arg=lab_cell, timeout=120_000)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             pg.screenshot(path=str(ARTIFACTS / "rise-lab-slide.png"))
             yield SimpleNamespace(**vars(browser), nb=nb, lab_cell=lab_cell)
@@ -317,7 +317,7 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
         server.stop()
 
 
-def _wait_for_idle_kernel(server: LabServer, timeout: float = 120.0) -> None:
+def _wait_for_idle_kernel(server: LabServer, timeout: float = 240.0) -> None:
     """Until the server has a kernel (the slideshow's) and it is idle."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -330,7 +330,7 @@ def _wait_for_idle_kernel(server: LabServer, timeout: float = 120.0) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(600)
 def test_rise_builds_the_slides_from_the_metadata(slideshow) -> None:
     pg = slideshow.page
     kinds = [c["metadata"]["slideshow"]["slide_type"] for c in slideshow.nb["cells"]]
@@ -340,7 +340,7 @@ def test_rise_builds_the_slides_from_the_metadata(slideshow) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(600)
 def test_rise_runs_the_lab_cell_on_the_slide_in_view(slideshow) -> None:
     in_view = slideshow.page.evaluate(
         "i => !!document.querySelectorAll('.reveal .jp-Cell')[i].closest('section.present')", slideshow.lab_cell)
@@ -354,7 +354,7 @@ def test_rise_runs_the_lab_cell_on_the_slide_in_view(slideshow) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(600)
 @pytest.mark.xfail(strict=True, reason=(
     "jupyterlab-rise 0.43.1's slideshow page does not share @jupyterlab/console, which the widget "
     "extension (jupyterlab_widgets 3.0.x) needs ('Shared module @jupyterlab/console doesn't exist in shared "
