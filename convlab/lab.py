@@ -1,67 +1,57 @@
 """The live labs: sliders re-run nn.Conv2d or nn.ConvTranspose2d on an image at once.
 
-Each slider change runs synchronously in the widget's observer, so setting
+One update is: controls -> :class:`~convlab.lab_compute.LabSettings` ->
+:class:`~convlab.config.LayerConfig` -> the pure compute step
+(:func:`convlab.lab_compute.compute`) -> a view update (this module, with the HTML and
+CSS of :mod:`convlab.lab_view` and the image encoders of :mod:`convlab.render`).
+
+Each change runs synchronously in the widget's observer, so setting
 ``lab.controls[name].value`` from code has updated ``.result`` and ``.error`` by the
 time it returns. A fast drag does not queue stale work: ipywidgets' front end holds
 back a slider's further state updates while one is still being processed by the
-kernel and then sends only the latest value.
+kernel and then sends only the latest value. A view update sends few widget messages:
+a widget whose value did not change sends nothing, the text under the lab and the
+pictures' sizes travel in one HTML, and the "stale" look is one class on one box.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
-import html
+import itertools
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import ipywidgets as widgets
 import torch
 
-from .arithmetic import conv_output_size, conv_transpose_output_size, mac_count, parameter_count
-from .errors import ConvConfigError
+from .config import PADDING_MODES, LayerConfig
+from .i18n import _
 from .images import STAND_IN, available_images, lena_path, load_image
-from .layers import check_layer_config, layer_code, make_layer
-from .render import feature_maps_jpeg, grid_columns, image_png, zoom_png
+from .lab_compute import MAX_OUTPUT_VALUES, SLIDERS, LabSettings, Outcome, SliderSpec, compute, layer_config
+from .lab_view import (
+    CSS,
+    ZOOM_PNG_SCALE,
+    info_html,
+    invalid_shape_html,
+    message_html,
+    shape_html,
+    size_style,
+    zoom_caption,
+    zoom_crop,
+)
+from .render import feature_maps_jpeg, grid_width, image_png, zoom_png
 
-MAX_OUTPUT_VALUES = 8_000_000
-"""The lab refuses a layer whose output would hold more numbers than this (out_channels × H × W)."""
+__all__ = ["DISPLAY_SIDE", "MAX_OUTPUT_VALUES", "SLIDERS", "ConvLab", "SliderSpec"]
 
 DISPLAY_SIDE = 640
 """Images are encoded at most this many pixels wide: what a screen shows, not what the layer made."""
 
-INPUT_WIDTH_PX = 320
-"""The input is shown this wide; outputs at the same scale (up to DISPLAY_SIDE), so sizes compare."""
+DESCRIPTION_WIDTH = "9em"
+"""Room for the longest control label ("output padding", "padding mode") at any text size."""
 
-
-@dataclass(frozen=True)
-class SliderSpec:
-    label: str
-    low: int
-    high: int
-    default: int
-    transposed_default: int | None = None
-
-
-SLIDERS: dict[str, SliderSpec] = {
-    "kernel_size": SliderSpec("kernel size", 1, 11, 3),
-    "stride": SliderSpec("stride", 1, 4, 1, transposed_default=2),
-    "padding": SliderSpec("padding", 0, 5, 0),
-    "dilation": SliderSpec("dilation", 1, 4, 1),
-    "groups": SliderSpec("groups", 1, 3, 1),
-    "out_channels": SliderSpec("out channels", 1, 6, 1),
-    "seed": SliderSpec("seed", 0, 9, 2),
-    "output_padding": SliderSpec("output padding", 0, 3, 0),
-}
-"""Ranges and defaults; the defaults are the seed lesson's layers (Conv2d(3, 1, 3) and
-ConvTranspose2d(3, 1, 3, stride=2), seed 2)."""
-
-_CSS = """<style>
-.convlab-stale img { opacity: 0.35; filter: grayscale(1); }
-.convlab-error { color: #b00020; font-weight: 600; }
-.convlab-formula { font-family: monospace; }
-.convlab-zoom img { image-rendering: pixelated; }
-</style>"""
+_lab_ids = itertools.count()
 
 
 @functools.cache
@@ -80,114 +70,167 @@ def _return_freed_tensors_to_the_os() -> None:
             pass
 
 
+def _lena_offline() -> bool:
+    return lena_path(download=False) is None
+
+
+def image_options(offline: bool | None = None) -> list[tuple[str, str]]:
+    """The image chooser's (label, name) pairs. Offline, 'lena' shows the stand-in, which is then not listed again."""
+    if not (_lena_offline() if offline is None else offline):
+        return [(name, name) for name in available_images()]
+    lena = _("lena (offline: the {stand_in} stand-in)").format(stand_in=STAND_IN)
+    return [(lena, "lena")] + [(n, n) for n in available_images() if n not in ("lena", STAND_IN)]
+
+
 class ConvLab(widgets.VBox):
     """The live lab for ``nn.Conv2d`` (or ``nn.ConvTranspose2d`` with ``transposed=True``).
 
+    ``presenter=True`` draws it larger for a projector (JupyterLab's Presentation Mode
+    does the same by itself).
+
     Attributes:
         controls: the slider widgets by parameter name.
+        bias, padding_mode, image_chooser: the other controls (``padding_mode`` is None
+            in the transposed lab: ConvTranspose2d pads with zeros only).
         result: the last output tensor, or None while the configuration is invalid.
         error: '' or the message shown to the student for an invalid configuration.
+        updates: how many times the layer ran (or was refused): a fast drag is coalesced.
     """
 
-    def __init__(self, image: str = "lena", transposed: bool = False, display_side: int = DISPLAY_SIDE):
+    def __init__(self, image: str = "lena", transposed: bool = False, display_side: int = DISPLAY_SIDE,
+                 presenter: bool = False):
         _return_freed_tensors_to_the_os()
         self.transposed = transposed
         self.display_side = display_side
         self.result: torch.Tensor | None = None
         self.error = ""
-        self.updates = 0  # layers run (or refused) so far: shows a fast drag is coalesced
+        self.outcome: Outcome | None = None
+        self.updates = 0
+        self._muted = 0
         self._images: dict[str, torch.Tensor] = {}
-
-        names = [n for n in SLIDERS if transposed or n != "output_padding"]
-        self.controls: dict[str, widgets.IntSlider] = {n: self._slider(n) for n in names}
-        self._input: torch.Tensor = self._load(image)
-        self.image_chooser = widgets.Dropdown(
-            options=_image_options(), value=image if image in available_images() else None,
-            description="image", style={"description_width": "110px"}, layout=widgets.Layout(width="320px"),
-        )
-        self.bias = widgets.Checkbox(value=True, description="bias", indent=True,
-                                     style={"description_width": "110px"})
-        self.reset_button = widgets.Button(description="Reset", icon="undo", tooltip="Back to the seed lesson's layer")
-        self.reset_button.on_click(lambda _: self.reset())
-
-        self.input_image = widgets.Image(format="png", layout=widgets.Layout(width=f"{INPUT_WIDTH_PX}px"))
-        self.output_image = widgets.Image(format="jpeg", layout=widgets.Layout(height="auto"))
-        self.zoom_image = widgets.Image(format="png")
-        self.zoom_label = widgets.HTML("<b>zoom</b>: centre of the output, real pixels ×4")
-        self.input_label = widgets.HTML()
-        self.output_label = widgets.HTML()
-        self.output_label.add_class("convlab-output-shape")
-        self.formula = widgets.HTML()
-        self.formula.add_class("convlab-formula")
-        self.code = widgets.HTML()
-        self.counts = widgets.HTML()
-        self.message = widgets.HTML()
-        self.message.add_class("convlab-error")
-        self.output_panel = widgets.VBox([self.output_label, self.output_image])
-        self.zoom_panel = widgets.VBox([self.zoom_label, self.zoom_image])
-        self.zoom_panel.add_class("convlab-zoom")
-        self._show_input()
-
-        for slider in self.controls.values():
-            slider.observe(self._on_change, names="value")
-        self.bias.observe(self._on_change, names="value")
-        self.image_chooser.observe(self._on_image, names="value")
-
-        title = "nn.ConvTranspose2d" if transposed else "nn.Conv2d"
-        super().__init__([
-            widgets.HTML(_CSS + f"<h3>Live lab: {title}</h3>"),
-            widgets.HBox([
-                widgets.VBox([*self.controls.values(), self.bias, self.image_chooser, self.reset_button],
-                             layout=widgets.Layout(min_width="330px")),
-                widgets.VBox([self.input_label, self.input_image, self.zoom_panel]),
-                self.output_panel,
-            ]),
-            self.message, self.formula, self.code, self.counts,
-        ])
+        self._start_image = image
+        self._offline = False
+        self._input = self._load(image)
+        self._offline = _lena_offline()  # then 'lena' in the chooser is the stand-in, already shown once
+        self._lab_class = f"convlab-id-{next(_lab_ids)}"
+        self._size_style = ""
+        self._build_controls()
+        self._build_view()
+        super().__init__([self._title, self._body, self.info])
         self.add_class("convlab-lab")
+        self.add_class(self._lab_class)
+        if presenter:
+            self.add_class("convlab-presenter")
+        self._show_input()
         self.update()
 
     # -- construction -------------------------------------------------------------------------
-    def _slider(self, name: str) -> widgets.IntSlider:
-        spec = SLIDERS[name]
-        return widgets.IntSlider(
-            value=self._default(name), min=spec.low, max=spec.high, step=1, description=spec.label,
-            continuous_update=True, style={"description_width": "110px"},
-            layout=widgets.Layout(width="320px"),
-        )
+    def _build_controls(self) -> None:
+        style = {"description_width": DESCRIPTION_WIDTH}
+        self.controls: dict[str, widgets.IntSlider] = {}
+        for name in SLIDERS:
+            if name == "output_padding" and not self.transposed:
+                continue
+            spec = SLIDERS[name]
+            self.controls[name] = widgets.IntSlider(
+                value=spec.default_for(self.transposed), min=spec.low, max=spec.high, step=1,
+                description=_(spec.label), continuous_update=True, style=style)
+        self.bias = widgets.Checkbox(value=True, description=_("bias"), indent=True, style=style)
+        self.padding_mode: widgets.Dropdown | None = None
+        if not self.transposed:
+            self.padding_mode = widgets.Dropdown(options=list(PADDING_MODES), value="zeros",
+                                                 description=_("padding mode"), style=style)
+        self.image_chooser = widgets.Dropdown(options=image_options(self._offline),
+                                              value=self._chooser_value(self._start_image),
+                                              description=_("image"), style=style)
+        self.reset_button = widgets.Button(description=_("Reset"), icon="undo",
+                                           tooltip=_("Back to the seed lesson's layer and image"))
+        self.reset_button.on_click(lambda _button: self.reset())
+        for slider in self.controls.values():
+            slider.observe(self._on_change, names="value")
+        self.bias.observe(self._on_change, names="value")
+        if self.padding_mode is not None:
+            self.padding_mode.observe(self._on_change, names="value")
+        self.image_chooser.observe(self._on_image, names="value")
 
-    def _default(self, name: str) -> int:
-        spec = SLIDERS[name]
-        return spec.transposed_default if self.transposed and spec.transposed_default is not None else spec.default
+    def _build_view(self) -> None:
+        title = "nn.ConvTranspose2d" if self.transposed else "nn.Conv2d"
+        self._title = widgets.HTML(CSS + "<h3>{}</h3>".format(_("Live lab: {layer}").format(layer=title)))
+        self.input_label = widgets.HTML()
+        self.input_image = widgets.Image(format="png")
+        self.output_label = widgets.HTML()
+        self.output_label.add_class("convlab-output-shape")
+        self.message = widgets.HTML()
+        self.message.add_class("convlab-error")
+        self.output_image = widgets.Image(format="jpeg")
+        self.zoom_label = widgets.HTML()
+        self.zoom_image = widgets.Image(format="png")
+        self.info = widgets.HTML()
+        self.info.add_class("convlab-info")
+        others = [self.bias, *([self.padding_mode] if self.padding_mode is not None else []),
+                  self.image_chooser, self.reset_button]
+        controls = widgets.VBox([*self.controls.values(), *others])
+        controls.add_class("convlab-controls")
+        self.input_panel = _panel("convlab-input", self.input_label, self.input_image)
+        self.output_panel = _panel("convlab-output", self.output_label, self.message, self.output_image)
+        self.zoom_panel = _panel("convlab-zoom", self.zoom_label, self.zoom_image)
+        self.pictures = widgets.Box([self.input_panel, self.output_panel, self.zoom_panel])
+        self.pictures.add_class("convlab-pictures")
+        self._body = widgets.Box([controls, self.pictures])
+        self._body.add_class("convlab-body")
+
+    def _chooser_value(self, name: str) -> str | None:
+        if self._offline and name == STAND_IN:
+            return "lena"  # offline, the chooser's 'lena' is this very picture
+        return name if name in available_images() else None
 
     def _load(self, name: str) -> torch.Tensor:
+        if self._offline and name == "lena":
+            name = STAND_IN  # what load_image("lena") gives offline, without trying the network again
         if name not in self._images:
             self._images[name] = load_image(name).contiguous(memory_format=torch.channels_last)
         return self._images[name]
 
     def _show_input(self) -> None:
         self.input_image.value = image_png(self._input, self.display_side)
-        self.input_label.value = f"<b>input</b> {_shape(self._input.shape)}"
+        self.input_label.value = shape_html(_("input"), self._input.shape)
 
     # -- events -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Change several controls without one update each."""
+        self._muted += 1
+        try:
+            yield
+        finally:
+            self._muted -= 1
+
     def _on_change(self, _change: dict) -> None:
-        self.update()
+        if not self._muted:
+            self.update()
 
     def _on_image(self, change: dict) -> None:
-        if change["new"] is None:
+        if change["new"] is None or self._muted:
             return
-        self._input = self._load(change["new"])
-        self._show_input()
+        self._set_image(change["new"])
         self.update()
 
+    def _set_image(self, name: str) -> None:
+        self._input = self._load(name)
+        self._show_input()
+
     def reset(self) -> None:
-        """Put every slider back to the seed lesson's layer (one update, not one per slider)."""
-        with self.hold_trait_notifications():
+        """Back to the seed lesson's layer and the lab's first image, with one run of the layer."""
+        with self._quiet():
             for name, slider in self.controls.items():
-                slider.unobserve(self._on_change, names="value")
-                slider.value = self._default(name)
-                slider.observe(self._on_change, names="value")
+                slider.value = SLIDERS[name].default_for(self.transposed)
             self.bias.value = True
+            if self.padding_mode is not None:
+                self.padding_mode.value = "zeros"
+            self.image_chooser.value = self._chooser_value(self._start_image)
+        if self._input is not self._load(self._start_image):
+            self._input = self._load(self._start_image)
+            self._show_input()
         self.update()
 
     @property
@@ -195,106 +238,55 @@ class ConvLab(widgets.VBox):
         """The current slider values by parameter name."""
         return {name: slider.value for name, slider in self.controls.items()}
 
+    @property
+    def settings(self) -> LabSettings:
+        """Everything the student set (the image aside)."""
+        return LabSettings(tuple(self.params.items()), bias=self.bias.value,
+                           padding_mode=self.padding_mode.value if self.padding_mode is not None else "zeros")
+
+    @property
+    def config(self) -> LayerConfig:
+        """The layer the controls describe (it may be invalid: see ``.error``)."""
+        return layer_config(self.settings, self._input.shape[1], self.transposed)
+
     # -- the work -----------------------------------------------------------------------------
     def update(self) -> None:
-        """Re-run the layer with the current values and refresh every panel."""
+        """Re-run the layer with the current controls and refresh the view."""
         self.updates += 1
-        p = self.params
-        layer_args = dict(
-            transposed=self.transposed, stride=p["stride"], padding=p["padding"],
-            output_padding=p.get("output_padding", 0), dilation=p["dilation"], groups=p["groups"],
-        )
-        in_channels = self._input.shape[1]
-        self.code.value = "<code>" + html.escape(layer_code(
-            in_channels, p["out_channels"], p["kernel_size"], bias=self.bias.value, **layer_args)) + "</code>"
-        try:
-            check_layer_config(in_channels, p["out_channels"], p["kernel_size"], **layer_args)
-            out_hw = self._output_size(p)
-            n_values = p["out_channels"] * out_hw[0] * out_hw[1]
-            if n_values > MAX_OUTPUT_VALUES:
-                raise ConvConfigError(
-                    f"This output would hold {n_values:,} numbers ({p['out_channels']} × {out_hw[0]} × "
-                    f"{out_hw[1]}), more than the lab's budget of {MAX_OUTPUT_VALUES:,}. Lower the stride, "
-                    "kernel size, dilation or out channels."
-                )
-            layer = make_layer(in_channels, p["out_channels"], p["kernel_size"], bias=self.bias.value,
-                               seed=p["seed"], **layer_args)
-            with torch.inference_mode():
-                out = layer.to(memory_format=torch.channels_last)(self._input)
-        except ConvConfigError as exc:
-            self._fail(str(exc))
+        settings = self.settings
+        outcome = compute(layer_config(settings, self._input.shape[1], self.transposed), settings["seed"],
+                          self._input, settings)
+        self._show(outcome)
+
+    def _show(self, outcome: Outcome) -> None:
+        """The view update: only widgets whose value changes send a message to the browser."""
+        self.outcome = outcome
+        self.result, self.error = outcome.output, outcome.error
+        config, out = outcome.config, outcome.output
+        if out is None:
+            self.message.value = message_html(outcome.error)
+            self.pictures.add_class("convlab-stale")
+            self.output_label.value = invalid_shape_html()
+            self.info.value = self._size_style + info_html(config.code())
             return
-        except RuntimeError as exc:  # not expected: the checks above mirror PyTorch's
-            self._fail(f"PyTorch refused this layer: {exc}")
-            return
-        self.result = out
-        self.error = ""
-        self.message.value = ""
-        self.output_panel.remove_class("convlab-stale")
-        self.zoom_panel.remove_class("convlab-stale")
+        hw = (self._input.shape[-2], self._input.shape[-1])
+        out_hw = (out.shape[-2], out.shape[-1])
         self.output_image.value = feature_maps_jpeg(out, self.display_side)
-        self.output_image.layout.width = f"{self._display_width(out)}px"
-        self.zoom_image.value = zoom_png(out[0, 0])
-        self.output_label.value = f"<b>output</b> {_shape(out.shape)}"
-        self.formula.value = self._formula_html(p)
-        self.counts.value = self._counts_html(p)
-
-    def _output_size(self, p: dict[str, int]) -> tuple[int, int]:
-        hw = tuple(self._input.shape[-2:])
-        if self.transposed:
-            return conv_transpose_output_size(hw, p["kernel_size"], p["stride"], p["padding"],
-                                              p["output_padding"], p["dilation"])  # type: ignore[return-value]
-        return conv_output_size(hw, p["kernel_size"], p["stride"], p["padding"], p["dilation"])  # type: ignore[return-value]
-
-    def _fail(self, message: str) -> None:
-        self.result = None
-        self.error = message
-        self.message.value = "⚠ " + html.escape(message) + " <i>(the picture shows the last valid layer)</i>"
-        self.output_panel.add_class("convlab-stale")
-        self.zoom_panel.add_class("convlab-stale")
-        self.output_label.value = "<b>output</b> — (invalid configuration)"
-        self.formula.value = ""
-        self.counts.value = ""
-
-    def _display_width(self, out: torch.Tensor) -> int:
-        """On-screen width of the output grid, at the input's scale, so bigger looks bigger."""
-        cols = grid_columns(out.shape[1])
-        scale = INPUT_WIDTH_PX / self._input.shape[-1]
-        return max(24, min(self.display_side, round(cols * out.shape[-1] * scale)))
-
-    def _formula_html(self, p: dict[str, int]) -> str:
-        rows = []
-        for axis, size in zip(("H", "W"), self._input.shape[-2:], strict=True):
-            k, s, pad, d = p["kernel_size"], p["stride"], p["padding"], p["dilation"]
-            if self.transposed:
-                op = p["output_padding"]
-                out = conv_transpose_output_size(size, k, s, pad, op, d)
-                rows.append(f"{axis}_out = ({size}−1)×{s} − 2×{pad} + {d}×({k}−1) + {op} + 1 = {out}")
-            else:
-                out = conv_output_size(size, k, s, pad, d)
-                rows.append(f"{axis}_out = ⌊({size} + 2×{pad} − {d}×({k}−1) − 1) / {s}⌋ + 1 = {out}")
-        if self.transposed:
-            rule = "out = (in−1)×stride − 2×padding + dilation×(kernel−1) + output_padding + 1"
-        else:
-            rule = "out = ⌊(in + 2×padding − dilation×(kernel−1) − 1) / stride⌋ + 1"
-        return f"<div>{rule}</div>" + "".join(f"<div>{r}</div>" for r in rows)
-
-    def _counts_html(self, p: dict[str, int]) -> str:
-        in_channels = self._input.shape[1]
-        params = parameter_count(in_channels, p["out_channels"], p["kernel_size"], p["groups"], self.bias.value)
-        macs = mac_count(
-            in_channels, p["out_channels"], p["kernel_size"], tuple(self._input.shape[-2:]),
-            stride=p["stride"], padding=p["padding"], output_padding=p.get("output_padding", 0),
-            dilation=p["dilation"], groups=p["groups"], transposed=self.transposed,
-        )
-        return f"parameters: <b>{params:,}</b> &nbsp; multiply-accumulates: <b>{macs:,}</b>"
+        rows, cols = zoom_crop(out_hw)
+        self.zoom_image.value = zoom_png(out[0, 0], crop=max(rows, cols), scale=ZOOM_PNG_SCALE)
+        self.output_label.value = shape_html(_("output"), out.shape)
+        self.zoom_label.value = zoom_caption(out_hw, out.shape[1])
+        self.message.value = ""
+        self.pictures.remove_class("convlab-stale")
+        self._size_style = size_style(self._lab_class, hw[1], grid_width(out.shape[1], out_hw, self.display_side),
+                                      cols)
+        counts = config.counts(hw)
+        self.info.value = self._size_style + info_html(config.code(), config.formula(hw), counts.parameters,
+                                                       counts.macs)
 
 
-def _image_options() -> list[tuple[str, str]]:
-    """The chooser's (label, name) pairs; offline, 'lena' says it shows the stand-in."""
-    lena = "lena" if lena_path(download=False) is not None else f"lena (offline: {STAND_IN})"
-    return [(lena if name == "lena" else name, name) for name in available_images()]
-
-
-def _shape(shape: torch.Size) -> str:
-    return f"<code>torch.Size({list(shape)})</code>"
+def _panel(css_class: str, *children: widgets.Widget) -> widgets.VBox:
+    panel = widgets.VBox(list(children))
+    panel.add_class("convlab-picture")
+    panel.add_class(css_class)
+    return panel

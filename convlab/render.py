@@ -55,6 +55,21 @@ def grid_columns(n_maps: int) -> int:
     return min(n_maps, 3)
 
 
+def _tile_side(n_maps: int, max_side: int, gap: int) -> int:
+    cols = grid_columns(n_maps)
+    return max(16, (max_side - gap * (cols - 1)) // cols)
+
+
+def grid_width(n_maps: int, map_hw: tuple[int, int], max_side: int, gap: int = 4) -> int:
+    """Width of :func:`feature_maps_jpeg`'s grid in the maps' own pixels (the gaps counted at the same scale).
+
+    The lab draws the grid at the input's scale, so it needs this, not the JPEG's width.
+    """
+    cols = grid_columns(n_maps)
+    factor = max(1, math.ceil(max(map_hw) / _tile_side(n_maps, max_side, gap)))
+    return cols * map_hw[1] + (cols - 1) * gap * factor
+
+
 def feature_maps_jpeg(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
     """JPEG of the feature maps of ``maps[0]``, each scaled on its own, tiled in a grid.
 
@@ -64,7 +79,7 @@ def feature_maps_jpeg(maps: torch.Tensor, max_side: int, gap: int = 4) -> bytes:
     n = maps.shape[1]
     cols = grid_columns(n)
     rows = math.ceil(n / cols)
-    small = box_shrink(maps.float(), max(16, (max_side - gap * (cols - 1)) // cols))
+    small = box_shrink(maps.float(), _tile_side(n, max_side, gap))
     tiles = to_display(small[0]).numpy()  # (n, h, w) uint8, min-max per map
     h, w = tiles.shape[1:]
     canvas = np.full((rows * h + gap * (rows - 1), cols * w + gap * (cols - 1)), 255, dtype=np.uint8)
