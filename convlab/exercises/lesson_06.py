@@ -46,12 +46,12 @@ def _compare_matrix(got, expected: torch.Tensor) -> str:
 register(
     ValueExercise(
         id="06.c-shape", lesson="06",
-        _prompt=N_("What shape is C for a 3×3 kernel on a 5×5 input, stride 1, no padding? Give a tuple."),
+        _prompt=N_("What shape is C for a 3×3 kernel on a 7×7 input, stride 1, no padding? Give a tuple."),
         _hint=N_("C has one row per output pixel and one column per input pixel. "
                  "First work out the output size, then count pixels."),
-        _explanation=N_("The output is 3×3 = 9 pixels and the input 5×5 = 25, so C is 9×25."),
-        answer=lambda: tuple(conv_matrix(torch.ones(3, 3), (5, 5)).shape),
-        mistakes={(25, 9): N_("Rows and columns are swapped: a row of C makes one output pixel.")},
+        _explanation=N_("The output is 5×5 = 25 pixels and the input 7×7 = 49, so C is 25×49."),
+        answer=lambda: tuple(conv_matrix(torch.ones(3, 3), (7, 7)).shape),
+        mistakes={(49, 25): N_("Rows and columns are swapped: a row of C makes one output pixel.")},
     ),
     ValueExercise(
         id="06.transposed-shape", lesson="06",
