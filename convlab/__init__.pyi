@@ -19,6 +19,8 @@ from . import homework as homework
 from . import i18n as i18n
 from . import images as images
 from . import lab as lab
+from . import lab_compute as lab_compute
+from . import lab_view as lab_view
 from . import layers as layers
 from . import linear as linear
 from . import matrix as matrix
@@ -29,6 +31,7 @@ from . import receptive as receptive
 from . import render as render
 from . import sliding as sliding
 from . import stepping as stepping
+from . import transpose_paths as transpose_paths
 from . import transposed_tools as transposed_tools
 from .arithmetic import check_channels as check_channels
 from .arithmetic import common_divisors as common_divisors
