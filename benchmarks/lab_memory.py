@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import psutil  # noqa: E402
 
 import convlab as cl  # noqa: E402
+from convlab.config import PADDING_MODES  # noqa: E402
 from convlab.lab import SLIDERS  # noqa: E402
 
 EVENTS, WARM_UP, GROWTH_BUDGET_MB = 1000, 100, 20.0
@@ -24,6 +25,9 @@ EVENTS, WARM_UP, GROWTH_BUDGET_MB = 1000, 100, 20.0
 def drive(labs: list[cl.ConvLab], n: int, rng: random.Random) -> None:
     for _ in range(n):
         lab = rng.choice(labs)
+        if lab.padding_mode is not None and rng.random() < 0.1:
+            lab.padding_mode.value = rng.choice(PADDING_MODES)
+            continue
         name = rng.choice(list(lab.controls))
         spec = SLIDERS[name]
         lab.controls[name].value = rng.randint(spec.low, spec.high)

@@ -78,7 +78,7 @@ def image_options(offline: bool | None = None) -> list[tuple[str, str]]:
     """The image chooser's (label, name) pairs. Offline, 'lena' shows the stand-in, which is then not listed again."""
     if not (_lena_offline() if offline is None else offline):
         return [(name, name) for name in available_images()]
-    lena = _("lena (offline: the {stand_in} stand-in)").format(stand_in=STAND_IN)
+    lena = _("lena (offline: {stand_in})").format(stand_in=STAND_IN)
     return [(lena, "lena")] + [(n, n) for n in available_images() if n not in ("lena", STAND_IN)]
 
 

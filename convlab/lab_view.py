@@ -4,9 +4,10 @@ Layout, from wide to narrow: the controls sit left of the pictures; when the not
 narrower than both (a laptop with the file browser open, a projector at 150%), the
 pictures wrap below the controls (CSS flex-wrap), and input and output wrap under each
 other. Input and output are always drawn at one scale, so sizes compare: the scale is
-a CSS ``min()`` of the natural one, the one that puts both pictures side by side in the
-available width (a container query unit, ``cqw``) and the one that stacks them, never
-below the scale that keeps the smaller picture ``--convlab-min`` wide (240 CSS px). The
+the natural one, or, when the pictures do not fit side by side in the available width
+(a container query unit, ``cqw``), the one that keeps the smaller picture
+``--convlab-min`` wide (240 CSS px) with the pictures one per line; a picture wider
+than its box (a transposed output on a projector) scrolls sideways within it. The
 zoom uses the same scale, so its caption's magnification is true in every layout. Each
 update sends the picture sizes as three CSS variables in the same HTML as the text under
 the lab, so a resize costs no extra widget message.
@@ -38,31 +39,30 @@ the output picture beside it shows them (in every layout: both use the same scal
 ZOOM_PNG_SCALE = 5
 """Image pixels per output pixel in the zoom's PNG (sharp at the natural scale: 8 × 320/512 = 5)."""
 
-# --convlab-s is the CSS length of one image pixel: the smallest of the natural scale, the scale
-# that stacks the pictures in the container's width, and the larger of the side-by-side scale and
-# the one that keeps the smaller picture --convlab-min wide (below that the pictures wrap).
+# --convlab-s is the CSS length of one image pixel: the natural scale, or less when the pictures do
+# not fit side by side: then the larger of the side-by-side scale and the one that keeps the smaller
+# picture --convlab-min wide (the pictures wrap, one per line), but never so large that the widest
+# picture is more than 1.5 times the container's width (the rest scrolls within its panel).
 CSS = """<style>
-.convlab-lab { --convlab-k: 1; --convlab-min: 240px; --convlab-control: 300px;
+.convlab-lab { --convlab-k: 1; --convlab-min: 240px; --convlab-control: 320px;
   --convlab-in-w: 512; --convlab-grid-w: 512; --convlab-zoom-w: 40; max-width: 100%; }
 .convlab-lab.convlab-presenter, body[data-jp-presentation-mode] .convlab-lab {
-  --convlab-k: 1.5; --convlab-min: 320px; --convlab-control: 420px; font-size: 1.35em; }
-.convlab-presenter .widget-label, .convlab-presenter .widget-readout, .convlab-presenter select,
-.convlab-presenter .jupyter-button, .convlab-presenter .widget-html-content,
-body[data-jp-presentation-mode] .convlab-lab .widget-label, body[data-jp-presentation-mode] .convlab-lab select,
-body[data-jp-presentation-mode] .convlab-lab .widget-readout,
-body[data-jp-presentation-mode] .convlab-lab .widget-html-content { font-size: 1.25em; }
-.convlab-presenter .widget-html-content, body[data-jp-presentation-mode] .convlab-lab .widget-html-content {
-  line-height: 1.4; }
+  --convlab-k: 1.5; --convlab-min: 320px; --convlab-control: 460px; font-size: 1.35em; }
+.convlab-presenter :is(.widget-label, .widget-readout, select, .jupyter-button, .widget-html-content),
+body[data-jp-presentation-mode] .convlab-lab :is(.widget-label, .widget-readout, select, .jupyter-button,
+  .widget-html-content) { font-size: calc(1.5 * var(--jp-widgets-font-size, 13px)); line-height: 1.4; }
+.convlab-presenter .widget-inline-hbox, body[data-jp-presentation-mode] .convlab-lab .widget-inline-hbox {
+  height: auto; min-height: calc(1.5 * var(--jp-widgets-inline-height, 28px)); }
 .convlab-lab .convlab-body { display: flex; flex-flow: row wrap; align-items: flex-start; gap: 8px 16px; }
 .convlab-lab .convlab-controls { flex: 0 0 auto; width: var(--convlab-control); max-width: 100%; }
 .convlab-lab .convlab-controls > .widget-inline-hbox { width: 100%; }
 .convlab-lab .convlab-pictures { flex: 1 1 480px; min-width: min(100%, 260px); container-type: inline-size;
   display: flex; flex-flow: row wrap; align-items: flex-start; gap: 8px 16px;
   --convlab-s: min(calc(var(--convlab-k) * 320px / var(--convlab-in-w)),
-                   calc(100cqw / max(var(--convlab-in-w), var(--convlab-grid-w))),
                    max(calc((100cqw - 16px) / (var(--convlab-in-w) + var(--convlab-grid-w))),
-                       calc(var(--convlab-min) / min(var(--convlab-in-w), var(--convlab-grid-w))))); }
-.convlab-lab .convlab-picture { flex: 0 0 auto; max-width: 100%; }
+                       min(calc(var(--convlab-min) / min(var(--convlab-in-w), var(--convlab-grid-w))),
+                           calc(150cqw / max(var(--convlab-in-w), var(--convlab-grid-w)))))); }
+.convlab-lab .convlab-picture { flex: 0 0 auto; max-width: 100%; overflow-x: auto; }
 .convlab-lab .convlab-picture img { display: block; height: auto; max-width: none; }
 .convlab-lab .convlab-input img { width: calc(var(--convlab-in-w) * var(--convlab-s)); }
 .convlab-lab .convlab-output img { width: calc(var(--convlab-grid-w) * var(--convlab-s)); }

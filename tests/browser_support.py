@@ -226,3 +226,66 @@ async ([code, ms]) => {
   return out;
 }
 """
+
+
+# -- layout probes (JupyterLab's own screen, as a student or a teacher sees it) --------------------
+
+# Open JupyterLab's file browser in the left sidebar; resolves to true when the sidebar is expanded.
+OPEN_FILE_BROWSER_JS = """
+() => { const shell = window.jupyterapp.shell; shell.activateById('filebrowser'); return !shell.leftCollapsed; }
+"""
+
+# Labels, readouts, captions and buttons of one lab that are cut: their text is wider than their box
+# (ellipsis or hidden overflow), or they stick out of the lab or out of the window.
+CLIPPED_LABELS_JS = """
+(root) => {
+  const box = root.getBoundingClientRect();
+  const cut = [];
+  for (const el of root.querySelectorAll('.widget-label, .widget-readout, .widget-html-content, button')) {
+    if (el.offsetParent === null || !el.textContent.trim()) continue;
+    const r = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1 || r.right > box.right + 1 || r.right > window.innerWidth + 1)
+      cut.push(el.textContent.trim().slice(0, 60));
+  }
+  return cut;
+}
+"""
+
+# CSS widths of a lab's input and output pictures (the zoom aside).
+PICTURE_WIDTHS_JS = """
+(root) => ({input: root.querySelector('.convlab-input img').getBoundingClientRect().width,
+            output: root.querySelector('.convlab-output img').getBoundingClientRect().width,
+            zoom: root.querySelector('.convlab-zoom img').getBoundingClientRect().width})
+"""
+
+# WCAG contrast ratio of an element's text against the background it is painted on (the first
+# opaque background among its ancestors, with any translucent ones composited over it).
+CONTRAST_JS = """
+(el) => {
+  const parse = s => { const p = s.match(/rgba?\\(([^)]+)\\)/)[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+                       return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const layers = [];
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let bg = [255, 255, 255];
+  for (const c of layers.reverse()) bg = bg.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+  const f = parse(getComputedStyle(el).color);
+  const fg = [0, 1, 2].map(i => f[i] * f[3] + bg[i] * (1 - f[3]));
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return {ratio: (hi + 0.05) / (lo + 0.05), color: fg.map(Math.round), background: bg.map(Math.round)};
+}
+"""
+
+
+def contrast_ratio(rgb1: tuple[float, float, float], rgb2: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (0-255 per channel), as CONTRAST_JS computes it."""
+    def luminance(rgb: tuple[float, float, float]) -> float:
+        lin = [(v / 255) / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(rgb1), luminance(rgb2)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

@@ -12,6 +12,7 @@ Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_browser.py -v -
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import os
@@ -26,9 +27,13 @@ import pytest
 from browser_support import (
     ARM_PROBE_JS,
     CHROMIUM_ARGS,
+    CLIPPED_LABELS_JS,
+    CONTRAST_JS,
     KERNEL_EXEC_JS,
     LAB_ROOTS_SELECTOR,
     NOTEBOOK_CELLS,
+    OPEN_FILE_BROWSER_JS,
+    PICTURE_WIDTHS_JS,
     LabServer,
     find_chromium,
     percentile,
@@ -43,8 +48,8 @@ PRESSES_PER_LAB = 5
 BURST_PRESSES = 6
 VIEWPORT = {"width": 1600, "height": 1000}
 WIDGET_WORDS = ("jupyter-widgets", "jupyterlab-manager", "ipywidgets", "convlab")
-
-_keypress_ms: dict[str, list[float]] = {}
+MIN_PICTURE_PX = 240  # issue 9: each picture at least this many CSS px wide, on a projector too
+KEYPRESS_ROUNDS = 4  # the timing test presses ArrowRight, then ArrowLeft, this many times each
 
 
 def _chromium_or_skip() -> str:
@@ -154,15 +159,15 @@ def _expected_side(transposed: bool, kernel: int) -> int:
     return cl.conv_output_size(IMAGE_SIDE, kernel)
 
 
-def _press_and_time(pg, lab, expected: list[int]) -> dict:
-    """ArrowRight on the kernel-size handle; wait for the expected shape and a new image.
+def _press_and_time(pg, lab, expected: list[int], key: str = "ArrowRight") -> dict:
+    """``key`` on the kernel-size handle; wait for the expected shape and a new image.
 
     Returns the probe's in-page timestamps (ms): keydown, src (new image source set), shown.
     """
     pg.evaluate(ARM_PROBE_JS, lab.element_handle())
     handle = lab.locator(".noUi-handle").first  # the first slider in the lab is kernel size
     handle.focus()
-    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press(key)
     pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=30_000)
     lab_label = lab.locator(".convlab-output-shape")
     pg.wait_for_function(
@@ -193,7 +198,6 @@ def _run_lab(pg, index: int, transposed: bool, name: str, record_property) -> No
     slider_value = lab.locator(".widget-readout").first.inner_text().strip()
     assert slider_value == str(kernel), f"kernel-size readout says {slider_value!r}, expected {kernel}"
     lab.screenshot(path=str(ARTIFACTS / f"{name}-after.png"))
-    _keypress_ms[name] = times
     record_property(f"{name}_keypress_to_image_ms", [round(t, 1) for t in times])
     print(f"\n[browser] {name}: keypress-to-image ms {[round(t, 1) for t in times]} "
           f"(of which keypress-to-new-src {[round(t, 1) for t in to_src]}); screenshots in {ARTIFACTS}")
@@ -276,40 +280,184 @@ def test_a_burst_of_key_presses_does_not_queue_stale_work(browser, record_proper
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_keypress_to_image_times_are_reported(browser, record_property) -> None:
-    times = [t for ts in _keypress_ms.values() for t in ts]
-    if not times:
-        pytest.skip("no lab test ran in this session")
+    """Its own presses (kernel size up, then back down) on the Conv2d lab: every press is seen by the page,
+    then the image source changes, then the new image is painted, and the shape is the formula's. The
+    times are written to artifacts/browser/keypress_to_image.json; the budget is checked by benchmarks."""
+    pg = browser.page
+    lab = _lab(pg, 0)
+    lab.scroll_into_view_if_needed()
+    start = _kernel_state(pg, "lab", reset=True)["kernel"]
+    _wait_for_kernel_size(pg, lab, transposed=False, kernel=start)
+    ups = [start + i for i in range(1, KEYPRESS_ROUNDS + 1)]
+    kernels = ups + ups[-2::-1] + [start]
+    times, to_src = [], []
+    for i, kernel in enumerate(kernels):
+        key = "ArrowRight" if i < KEYPRESS_ROUNDS else "ArrowLeft"
+        side = _expected_side(False, kernel)
+        probe = _press_and_time(pg, lab, [1, 1, side, side], key=key)
+        assert probe["keydown"] < probe["src"] <= probe["shown"], probe
+        times.append(probe["shown"] - probe["keydown"])
+        to_src.append(probe["src"] - probe["keydown"])
+    assert _kernel_state(pg, "lab")["kernel"] == start, "the lab ends where it began"
     summary = {"n": len(times), "p50_ms": round(percentile(times, 50), 1),
-               "p95_ms": round(percentile(times, 95), 1), "max_ms": round(max(times), 1)}
+               "p95_ms": round(percentile(times, 95), 1), "max_ms": round(max(times), 1),
+               "per_press_ms": [round(t, 1) for t in times], "to_new_src_ms": [round(t, 1) for t in to_src]}
     record_property("keypress_to_image", summary)
-    print(f"\n[browser] keypress-to-image over both labs: {summary}")
-    (ARTIFACTS / "keypress_to_image.json").write_text(json.dumps({**summary, "per_lab_ms": _keypress_ms}))
-    browser.page.screenshot(path=str(ARTIFACTS / "notebook.png"), full_page=True)
-    assert all(t > 0 for t in times)
+    print(f"\n[browser] keypress-to-image, Conv2d lab: {summary}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "keypress_to_image.json").write_text(json.dumps(summary))
+    written = json.loads((ARTIFACTS / "keypress_to_image.json").read_text())
+    assert written["n"] == 2 * KEYPRESS_ROUNDS and written["p50_ms"] <= written["p95_ms"] <= written["max_ms"]
 
 
 @pytest.mark.browser
 @pytest.mark.timeout(240)
 def test_labs_fit_a_laptop_screen(browser) -> None:
-    """At 1366x768 with JupyterLab's file browser open, nothing spills sideways and both pictures show."""
+    """At 1366x768 with JupyterLab's file browser open, nothing spills sideways, both pictures are at
+    least 240 CSS px wide and no label is cut."""
     pg = browser.page
     pg.set_viewport_size({"width": 1366, "height": 768})
     try:
+        assert pg.evaluate(OPEN_FILE_BROWSER_JS), "the file browser is open"
         for i, name in enumerate(["conv2d", "conv_transpose2d"]):
             lab = _lab(pg, i)
             lab.scroll_into_view_if_needed()
             pg.wait_for_function(
                 "el => el.scrollWidth <= el.clientWidth + 1", arg=lab.element_handle(), timeout=5_000)
-            widths = lab.evaluate(
-                "el => [...el.querySelectorAll('img')].filter(img => !img.closest('.convlab-zoom'))"
-                ".map(img => img.clientWidth)")
+            widths = lab.evaluate(PICTURE_WIDTHS_JS)
             lab.screenshot(path=str(ARTIFACTS / f"{name}-laptop.png"))
-            print(f"\n[browser] {name} at 1366x768: image widths {widths} css px")
-            assert len(widths) == 2 and min(widths) >= 200, widths
+            print(f"\n[browser] {name} at 1366x768: picture widths {widths} css px")
+            assert min(widths["input"], widths["output"]) >= MIN_PICTURE_PX - 0.5, widths
+            assert lab.evaluate(CLIPPED_LABELS_JS) == []
         pg.screenshot(path=str(ARTIFACTS / "notebook-laptop.png"))
     finally:
+        pg.set_viewport_size(VIEWPORT)
+
+
+def _rect(pg, locator) -> dict:
+    return pg.evaluate("el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }",
+                       locator.element_handle())
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_on_a_laptop_the_message_is_on_screen_with_the_sliders(browser) -> None:
+    """1366x768, file browser open, the lab scrolled to its top: an invalid setting's reason shows beside the
+    output picture, on the same screen as every slider (lesson 00's "try groups = 1" was below the fold)."""
+    pg = browser.page
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    lab = _lab(pg, 0)
+    try:
+        assert pg.evaluate(OPEN_FILE_BROWSER_JS)
+        _kernel_state(pg, "lab", reset=True)
+        lab.evaluate("el => el.scrollIntoView({block: 'start'})")
+        _run_in_kernel(pg, "lab.controls['groups'].value = 2")
+        message = lab.locator(".convlab-error")
+        pg.wait_for_function("el => el.textContent.includes('try groups = 1')", arg=message.element_handle(),
+                             timeout=30_000)
+        lab.evaluate("el => el.scrollIntoView({block: 'start'})")
+        lab.screenshot(path=str(ARTIFACTS / "conv2d-laptop-message.png"))
+        pg.screenshot(path=str(ARTIFACTS / "notebook-laptop-message.png"))
+        height = pg.evaluate("() => window.innerHeight")
+        shown = _rect(pg, message)
+        sliders = lab.locator(".widget-slider")
+        rects = [_rect(pg, sliders.nth(i)) for i in range(sliders.count())]
+        print(f"\n[browser] laptop: message at {shown}, sliders from {rects[0]} to {rects[-1]}, window {height} px")
+        assert len(rects) == 7, "the Conv2d lab's seven sliders"
+        for rect in [shown, *rects]:
+            assert 0 <= rect["top"] and rect["bottom"] <= height, (rect, height)
+    finally:
+        _run_in_kernel(pg, "lab.reset()")
+        pg.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_on_a_projector_at_150_percent_the_pictures_stay_readable(browser) -> None:
+    """1280x720 at 150% browser zoom (a 853x480 CSS px window at 1.5 device pixels per px) with the file
+    browser open: the lab reflows, each picture is at least 240 CSS px wide, input and output at one
+    scale, and no label is cut. (Screenshots through the DevTools protocol: Playwright's own would
+    restore its viewport.)"""
+    pg = browser.page
+    cdp = pg.context.new_cdp_session(pg)
+    cdp.send("Emulation.setDeviceMetricsOverride",
+             {"width": 853, "height": 480, "deviceScaleFactor": 1.5, "mobile": False})
+    try:
+        assert pg.evaluate("() => [window.innerWidth, window.devicePixelRatio]") == [853, 1.5]
+        assert pg.evaluate(OPEN_FILE_BROWSER_JS)
+        for i, (name, grid_w) in enumerate([("conv2d", 510), ("conv_transpose2d", 1025)]):
+            lab = _lab(pg, i)
+            lab.evaluate("el => el.scrollIntoView({block: 'start'})")
+            pg.wait_for_timeout(300)  # one layout pass after the resize
+            widths = lab.evaluate(PICTURE_WIDTHS_JS)
+            shot = cdp.send("Page.captureScreenshot", {"format": "png"})
+            (ARTIFACTS / f"{name}-projector.png").write_bytes(base64.b64decode(shot["data"]))
+            lab.locator(".convlab-pictures").evaluate("el => el.scrollIntoView({block: 'start'})")
+            shot = cdp.send("Page.captureScreenshot", {"format": "png"})
+            (ARTIFACTS / f"{name}-projector-pictures.png").write_bytes(base64.b64decode(shot["data"]))
+            print(f"\n[browser] {name} at 853x480 css px (1280x720 at 150%): picture widths {widths}")
+            assert pg.evaluate("() => window.innerWidth") == 853
+            assert min(widths["input"], widths["output"]) >= MIN_PICTURE_PX - 0.5, widths
+            assert widths["output"] / widths["input"] == pytest.approx(grid_w / IMAGE_SIDE, rel=0.01), widths
+            assert lab.evaluate(CLIPPED_LABELS_JS) == []
+    finally:
+        cdp.send("Emulation.clearDeviceMetricsOverride")
+        cdp.detach()
+        pg.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_dark_theme_keeps_the_message_readable_and_the_stale_picture_visible(browser) -> None:
+    pg = browser.page
+    lab = _lab(pg, 0)
+    try:
+        pg.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        pg.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+        _run_in_kernel(pg, "lab.controls['groups'].value = 2")
+        message = lab.locator(".convlab-error .widget-html-content")
+        pg.wait_for_function("el => el.textContent.includes('groups')", arg=message.element_handle(), timeout=30_000)
+        lab.scroll_into_view_if_needed()
+        pg.wait_for_timeout(500)  # the theme's style sheet applied
+        contrast = message.evaluate(CONTRAST_JS)
+        stale = lab.evaluate("""root => { const img = root.querySelector('.convlab-output img');
+            const s = getComputedStyle(img); return {opacity: Number(s.opacity), width: img.getBoundingClientRect().width,
+            shown: img.complete && img.naturalWidth > 0 && s.visibility === 'visible' && s.display !== 'none'}; }""")
+        lab.screenshot(path=str(ARTIFACTS / "conv2d-dark-invalid.png"))
+        print(f"\n[browser] dark theme: message contrast {contrast}, stale picture {stale}")
+        assert contrast["ratio"] >= 4.5, contrast
+        assert stale["shown"] and stale["opacity"] >= 0.4 and stale["width"] >= MIN_PICTURE_PX, stale
+    finally:
+        _run_in_kernel(pg, "lab.reset()")
+        pg.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+        pg.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_presentation_mode_draws_the_lab_larger(browser) -> None:
+    """JupyterLab's Presentation Mode (body[data-jp-presentation-mode]) gives the presenter size by itself:
+    on a 1920x1080 screen with the sidebars closed, pictures and text half as big again."""
+    pg = browser.page
+    pg.set_viewport_size({"width": 1920, "height": 1080})
+    pg.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    lab = _lab(pg, 0)
+    lab.scroll_into_view_if_needed()
+    label_px = "el => parseFloat(getComputedStyle(el.querySelector('.widget-label')).fontSize)"
+    before, font_before = lab.evaluate(PICTURE_WIDTHS_JS), lab.evaluate(label_px)
+    pg.evaluate("() => { document.body.dataset.jpPresentationMode = 'true'; }")
+    try:
+        pg.wait_for_timeout(300)
+        after, font_after = lab.evaluate(PICTURE_WIDTHS_JS), lab.evaluate(label_px)
+        lab.screenshot(path=str(ARTIFACTS / "conv2d-presentation-mode.png"))
+        print(f"\n[browser] presentation mode: pictures {before} -> {after}, labels {font_before} -> {font_after} px")
+        assert after["input"] >= 1.45 * before["input"] and font_after >= 1.45 * font_before
+        assert lab.evaluate(CLIPPED_LABELS_JS) == []
+    finally:
+        pg.evaluate("() => { delete document.body.dataset.jpPresentationMode; }")
+        pg.evaluate("() => window.jupyterapp.shell.expandLeft()")
         pg.set_viewport_size(VIEWPORT)
 
 
