@@ -1,4 +1,6 @@
-"""Shared fixtures: a clean notice/download state, and a local HTTP server for download tests."""
+"""Shared fixtures: a clean notice/download state, and a local HTTP server for download tests.
+
+Nothing here reads outside the repository: download tests serve a picture they make themselves."""
 
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ from pathlib import Path
 import pytest
 
 import convlab.images as images
-
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -53,23 +53,6 @@ class LocalServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
-
-
-@pytest.fixture
-def lena_fixture() -> Path:
-    path = FIXTURES / "lena.png"
-    if not path.is_file():
-        pytest.skip(f"the test copy of lena is absent ({path}); see shared/fixtures/README.md")
-    return path
-
-
-@pytest.fixture
-def lena_server(lena_fixture: Path) -> Iterator[LocalServer]:
-    server = LocalServer(lena_fixture.parent)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
