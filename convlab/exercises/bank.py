@@ -33,6 +33,10 @@ import torch
 
 from ..i18n import _
 
+# Marks that every font has (DejaVu Sans included): colour emoji show as empty boxes where no
+# emoji font is installed (headless browsers, many Linux desktops).
+RIGHT, WRONG, TODO, IDEA = "✔", "✘", "✎", "➜"
+
 CASE_TIME_LIMIT_S = 10
 """A student's function gets this long per case before it is stopped (no hung kernels)."""
 
@@ -127,17 +131,17 @@ class ValueExercise(Exercise):
 
     def check(self, answer: Any) -> Verdict:
         if _unanswered(answer):
-            return Verdict(False, "✏️ " + _("Not answered yet: replace the ... with your answer and run the cell again."))
+            return Verdict(False, TODO + " " + _("Not answered yet: replace the ... with your answer and run the cell again."))
         got, want = normalise(answer), self.solution
         if _equal(got, want, self.rel_tol):
-            return Verdict(True, "✅ " + _("Right: {value}.").format(value=show(want)) + " " + self.explanation)
+            return Verdict(True, RIGHT + " " + _("Right: {value}.").format(value=show(want)) + " " + self.explanation)
         hint = next((_(h) for m, h in self.mistakes.items() if _equal(got, normalise(m), self.rel_tol)), self.hint)
         if _same_kind(got, want):
             lead = _("Not quite: you gave {value}.").format(value=show(got))
         else:
             lead = _("Not quite: you gave {value}, but the answer is {kind}.").format(
                 value=show(got), kind=_describe_kind(want))
-        return Verdict(False, "❌ " + lead + " " + _("Hint:") + " " + hint)
+        return Verdict(False, WRONG + " " + lead + " " + _("Hint:") + " " + hint)
 
 
 Case = tuple[Any, ...]
@@ -177,15 +181,15 @@ class CodeExercise(Exercise):
 
     def check(self, answer: Any) -> Verdict:
         if _unanswered(answer):
-            return Verdict(False, "✏️ " + _("Not answered yet: write the function, then pass it here (its name, without brackets)."))
+            return Verdict(False, TODO + " " + _("Not answered yet: write the function, then pass it here (its name, without brackets)."))
         if not callable(answer):
-            return Verdict(False, "❌ " + _("Pass your function itself, e.g. {call}: its name, without brackets.").format(
+            return Verdict(False, WRONG + " " + _("Pass your function itself, e.g. {call}: its name, without brackets.").format(
                 call=f"check({self.id!r}, {self.signature.split('(')[0] or 'my_function'})"))
         cases = self.case_list()
         try:
             inspect.signature(answer).bind(*cases[0])
         except TypeError:
-            return Verdict(False, "❌ " + _("Your function takes other arguments: it is called as {signature}.").format(
+            return Verdict(False, WRONG + " " + _("Your function takes other arguments: it is called as {signature}.").format(
                 signature=self.signature))
         except ValueError:  # a builtin without a signature: just try it
             pass
@@ -196,26 +200,26 @@ class CodeExercise(Exercise):
                 with _time_limit(CASE_TIME_LIMIT_S):
                     got = answer(*_copy(args))
             except _TimeUp:
-                return Verdict(False, "❌ " + _("Case {n}: your function ran for more than {s} s and was stopped. "
+                return Verdict(False, WRONG + " " + _("Case {n}: your function ran for more than {s} s and was stopped. "
                                                "Is a loop missing its end?").format(n=number, s=CASE_TIME_LIMIT_S)
                                + "\n" + _describe_case(args))
             except Exception as exc:  # noqa: BLE001  (any error in a student's code is a message, not a traceback)
-                return Verdict(False, "❌ " + _("Case {n}: your function raised {error}.").format(
+                return Verdict(False, WRONG + " " + _("Case {n}: your function raised {error}.").format(
                     n=number, error=f"{type(exc).__name__}: {exc}") + "\n" + _describe_case(args)
                     + "\n" + _("Hint:") + " " + self.hint)
             if got is None and expected is not None:
-                return Verdict(False, "✏️ " + _("Your function returned None: is its body still ..., "
+                return Verdict(False, TODO + " " + _("Your function returned None: is its body still ..., "
                                                 "or is a return statement missing?"))
             try:
                 problem = compare(got, expected)
             except Exception as exc:  # noqa: BLE001
                 problem = _("its result could not be compared ({error}).").format(error=f"{type(exc).__name__}: {exc}")
             if problem:
-                return Verdict(False, "❌ " + _("Case {n} of {total} fails: {problem}").format(
+                return Verdict(False, WRONG + " " + _("Case {n} of {total} fails: {problem}").format(
                     n=number, total=len(cases), problem=problem) + "\n" + _describe_case(args)
                     + "\n" + _("expected:") + " " + _short(expected) + "\n" + _("got:") + " " + _short(got)
                     + "\n" + _("Hint:") + " " + self.hint)
-        return Verdict(True, "✅ " + _("Right on all {total} cases, random ones included.").format(total=len(cases))
+        return Verdict(True, RIGHT + " " + _("Right on all {total} cases, random ones included.").format(total=len(cases))
                        + " " + self.explanation)
 
 
@@ -270,7 +274,7 @@ def check(exercise_id: str, answer: Any) -> Verdict:
     try:
         return exercise.check(answer)
     except Exception as exc:  # noqa: BLE001
-        return Verdict(False, "❌ " + _("That answer could not be checked ({error}).").format(
+        return Verdict(False, WRONG + " " + _("That answer could not be checked ({error}).").format(
             error=f"{type(exc).__name__}: {exc}"))
 
 
@@ -288,7 +292,7 @@ def solution_text(exercise_id: str) -> str:
 
 def show_solution(exercise_id: str) -> Verdict:
     """Show the solution of an exercise (the student asked for it)."""
-    return Verdict(True, "💡 " + solution_text(exercise_id))
+    return Verdict(True, IDEA + " " + solution_text(exercise_id))
 
 
 # -- reading and comparing answers --------------------------------------------------------------

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from ..i18n import _
-from .bank import Verdict, bank, check, parse_answer, show_solution
+from .bank import TODO, Verdict, bank, check, parse_answer, show_solution
 
 
 class Quiz(widgets.VBox):
@@ -40,7 +40,7 @@ class Quiz(widgets.VBox):
             self.box.value = text  # the observer checks it
             return bool(self.verdict)
         if not self.box.value.strip():
-            self._show(Verdict(False, "✏️ " + _("Type your answer in the box, then press Check.")))
+            self._show(Verdict(False, TODO + " " + _("Type your answer in the box, then press Check.")))
         else:
             self._show(check(self.exercise_id, parse_answer(self.box.value)))
         return bool(self.verdict)
