@@ -48,9 +48,11 @@ CSS = """<style>
   --convlab-in-w: 512; --convlab-grid-w: 512; --convlab-zoom-w: 40; max-width: 100%; }
 .convlab-lab.convlab-presenter, body[data-jp-presentation-mode] .convlab-lab {
   --convlab-k: 1.5; --convlab-min: 320px; --convlab-control: 460px; font-size: 1.35em; }
-.convlab-presenter :is(.widget-label, .widget-readout, select, .jupyter-button, .widget-html-content),
+.convlab-presenter :is(.widget-label, .widget-readout, select, .jupyter-button, .widget-html-content,
+  .widget-checkbox label, .widget-html-content code),
 body[data-jp-presentation-mode] .convlab-lab :is(.widget-label, .widget-readout, select, .jupyter-button,
-  .widget-html-content) { font-size: calc(1.5 * var(--jp-widgets-font-size, 13px)); line-height: 1.4; }
+  .widget-html-content, .widget-checkbox label, .widget-html-content code) {
+  font-size: calc(1.5 * var(--jp-widgets-font-size, 13px)); line-height: 1.4; }
 .convlab-presenter .widget-inline-hbox, body[data-jp-presentation-mode] .convlab-lab .widget-inline-hbox {
   height: auto; min-height: calc(1.5 * var(--jp-widgets-inline-height, 28px)); }
 .convlab-lab .convlab-body { display: flex; flex-flow: row wrap; align-items: flex-start; gap: 8px 16px; }

@@ -416,3 +416,21 @@ def test_each_change_runs_the_layer_once(conv_lab: cl.ConvLab) -> None:
     assert conv_lab.updates == before + 1
     conv_lab.reset()
     assert conv_lab.updates == before + 2, "reset is one update, not one per slider"
+
+
+@pytest.mark.parametrize(("stride", "dilation", "output_padding"), [(1, 2, 1), (2, 1, 1), (3, 2, 1), (4, 4, 3)])
+def test_the_transposed_lab_runs_exactly_the_layer_its_config_builds(
+        tmp_path: Path, stride: int, dilation: int, output_padding: int) -> None:
+    """The lab computes a transposed layer by its fastest exact path; it still equals nn.ConvTranspose2d."""
+    small = tmp_path / "small.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (24, 20, 3), dtype=np.uint8)).save(small)
+    lab = cl.ConvLab(str(small), transposed=True)
+    for name, value in [("kernel_size", 5), ("stride", stride), ("dilation", dilation),
+                        ("output_padding", output_padding), ("out_channels", 3), ("groups", 3), ("padding", 2)]:
+        lab.controls[name].value = value
+    assert lab.error == ""
+    assert lab.config == cl.LayerConfig(3, 3, 5, stride=stride, padding=2, output_padding=output_padding,
+                                        dilation=dilation, groups=3, transposed=True)
+    expected = lab.config.build(lab.params["seed"])(cl.load_image(str(small))).detach()
+    assert lab.result.shape == expected.shape
+    assert (lab.result - expected).abs().max().item() < 1e-5
