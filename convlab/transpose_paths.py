@@ -169,13 +169,32 @@ def conv_transpose2d_phases(
     return out
 
 
-def _grid_groups(taps: list[PhaseTaps | None], dil: int) -> list[list[int]]:
-    """Phases of one axis whose taps lie on a common grid (offsets equal modulo the dilation)."""
-    groups: dict[int, list[int]] = {}
+class _Grid(NamedTuple):
+    """Along one axis, phases whose taps lie on one dilated grid: they share one convolution."""
+
+    phases: list[int]
+    taps: list[PhaseTaps]
+    low: int  # the first input sample the convolution reads
+    window: int  # its kernel's length, in grid steps
+    rows: int  # its outputs (those of the group's first phase, the one with the most)
+
+    def length(self, dil: int) -> int:
+        """How many input samples the convolution reads."""
+        return self.rows + (self.window - 1) * dil
+
+
+def _grids(taps: list[PhaseTaps | None], dil: int) -> list[_Grid]:
+    """Group one axis's phases by grid (offsets equal modulo the dilation)."""
+    by_grid: dict[int, list[int]] = {}
     for r, t in enumerate(taps):
         if t is not None:
-            groups.setdefault(t.offset % dil, []).append(r)
-    return list(groups.values())
+            by_grid.setdefault(t.offset % dil, []).append(r)
+    grids = []
+    for phases in by_grid.values():
+        ts = [t for r in phases if (t := taps[r]) is not None]
+        low = min(t.offset for t in ts)
+        grids.append(_Grid(phases, ts, low, max((t.offset - low) // dil + t.n_taps for t in ts), ts[0].rows))
+    return grids
 
 
 def conv_transpose2d_subpixel(
@@ -187,7 +206,8 @@ def conv_transpose2d_subpixel(
     Phases whose taps sit on the same dilated grid share one ``F.conv2d``: each is a block
     of output channels whose kernel holds that phase's taps inside a common window
     (zeros elsewhere). With ``dilation = 1`` that is a single convolution, the classic
-    sub-pixel convolution followed by a pixel shuffle.
+    sub-pixel convolution followed by a pixel shuffle. The input is padded once for all
+    the convolutions, which read views of it.
     """
     s, p, op, d = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
     out_h, out_w = _sizes(x, weight, s, p, op, d)
@@ -197,38 +217,45 @@ def conv_transpose2d_subpixel(
     dil = (d[0] // math.gcd(d[0], s[0]), d[1] // math.gcd(d[1], s[1]))
     taps_h = phase_taps(kh, s[0], p[0], d[0], out_h)
     taps_w = phase_taps(kw, s[1], p[1], d[1], out_w)
-    grids_h, grids_w = _grid_groups(taps_h, dil[0]), _grid_groups(taps_w, dil[1])
+    grids_h, grids_w = _grids(taps_h, dil[0]), _grids(taps_w, dil[1])
+    if not grids_h or not grids_w:  # no tap reaches any output pixel (a tiny output, a large stride)
+        out = _empty_output(x, cout, out_h, out_w)
+        _bias_only(out, bias)
+        return out
+    # One padding (or crop) of the input that holds every grid's window.
+    h, w = x.shape[-2:]
+    top, left = max(0, -min(g.low for g in grids_h)), max(0, -min(g.low for g in grids_w))
+    bottom = max(0, max(g.low + g.length(dil[0]) for g in grids_h) - h)
+    right = max(0, max(g.low + g.length(dil[1]) for g in grids_w) - w)
+    padded = F.pad(x, (left, right, top, bottom)) if top or left or bottom or right else x
     one_grid = len(grids_h) == len(grids_w) == 1 and None not in taps_h and None not in taps_w
     out = x.new_empty(0) if one_grid else _empty_output(x, cout, out_h, out_w)
-    for rh, th in enumerate(taps_h):
-        for rw, tw in enumerate(taps_w):
-            if th is None or tw is None:
-                _bias_only(out[..., rh :: s[0], rw :: s[1]], bias)
-    for group_h in grids_h:
-        for group_w in grids_w:
-            hs = [t for r in group_h if (t := taps_h[r]) is not None]
-            ws = [t for r in group_w if (t := taps_w[r]) is not None]
-            low = (min(t.offset for t in hs), min(t.offset for t in ws))
-            win = (max((t.offset - low[0]) // dil[0] + t.n_taps for t in hs),
-                   max((t.offset - low[1]) // dil[1] + t.n_taps for t in ws))
-            merged = wd.new_zeros(cout, len(hs), len(ws), cin_g, *win)
-            for i, th in enumerate(hs):
-                a = (th.offset - low[0]) // dil[0]
-                for j, tw in enumerate(ws):
-                    b = (tw.offset - low[1]) // dil[1]
+    if not one_grid:
+        for rh, th in enumerate(taps_h):
+            for rw, tw in enumerate(taps_w):
+                if th is None or tw is None:
+                    _bias_only(out[..., rh :: s[0], rw :: s[1]], bias)
+    for gh in grids_h:
+        for gw in grids_w:
+            merged = wd.new_zeros(cout, len(gh.taps), len(gw.taps), cin_g, gh.window, gw.window)
+            for i, th in enumerate(gh.taps):
+                a = (th.offset - gh.low) // dil[0]
+                for j, tw in enumerate(gw.taps):
+                    b = (tw.offset - gw.low) // dil[1]
                     part = wd[..., th.first :: th.step, tw.first :: tw.step][..., : th.n_taps, : tw.n_taps]
                     merged[:, i, j, :, a : a + th.n_taps, b : b + tw.n_taps] = part.flip(-1, -2)
-            rows, cols = hs[0].rows, ws[0].rows  # the first phase of a group has the most outputs
-            padded = _window(x, low, (rows + (win[0] - 1) * dil[0], cols + (win[1] - 1) * dil[1]))
-            n_phases = len(hs) * len(ws)
-            y = F.conv2d(padded, merged.reshape(cout * n_phases, cin_g, *win),
+            window = padded[..., gh.low + top : gh.low + top + gh.length(dil[0]),
+                            gw.low + left : gw.low + left + gw.length(dil[1])]
+            n_phases = len(gh.taps) * len(gw.taps)
+            y = F.conv2d(window, merged.reshape(cout * n_phases, cin_g, gh.window, gw.window),
                          None if bias is None else bias.repeat_interleave(n_phases), dilation=dil, groups=groups)
-            y = y.unflatten(1, (cout, len(hs), len(ws)))
+            y = y.unflatten(1, (cout, len(gh.taps), len(gw.taps)))
             if one_grid:  # every phase in one convolution: a pixel shuffle, one copy
-                shuffled = y.permute(0, 1, 4, 2, 5, 3).reshape(x.shape[0], cout, rows * len(hs), cols * len(ws))
+                shuffled = y.permute(0, 1, 4, 2, 5, 3).reshape(x.shape[0], cout, gh.rows * len(gh.taps),
+                                                               gw.rows * len(gw.taps))
                 return shuffled[..., :out_h, :out_w]
-            for i, rh in enumerate(group_h):
-                for j, rw in enumerate(group_w):
+            for i, rh in enumerate(gh.phases):
+                for j, rw in enumerate(gw.phases):
                     target = out[..., rh :: s[0], rw :: s[1]]
                     target.copy_(y[:, :, i, j, : target.shape[-2], : target.shape[-1]])
     return out

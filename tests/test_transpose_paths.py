@@ -97,3 +97,15 @@ def test_the_lab_uses_the_chosen_path() -> None:
     assert path == tp.choose_path(2, 2, 1)
     with torch.no_grad():
         torch.testing.assert_close(out, cfg.build(2)(image), rtol=1e-5, atol=1e-5)
+
+
+def test_an_output_that_no_tap_reaches_is_all_bias() -> None:
+    """kernel 1, stride 4, padding 2 on a 2-pixel input: the taps land on pixels -2 and 2, outside a 2-pixel output."""
+    layer = nn.ConvTranspose2d(1, 1, 1, stride=4, padding=2, output_padding=1).double()
+    x = torch.randn(1, 1, 2, 2, dtype=torch.float64)
+    with torch.no_grad():
+        expected = layer(x)
+        assert expected.shape == (1, 1, 2, 2)
+        torch.testing.assert_close(expected, layer.bias.view(1, 1, 1, 1).expand(1, 1, 2, 2))
+        for path in tp.PATHS:
+            torch.testing.assert_close(_run(layer, x, path), expected)
