@@ -77,7 +77,7 @@ body[data-jp-presentation-mode] .convlab-lab :is(.widget-label, .widget-readout,
   opacity: 0.5; filter: grayscale(1); outline: 2px dashed var(--jp-ui-font-color2, #757575); outline-offset: 2px; }
 .convlab-lab .convlab-error { color: var(--jp-error-color0, #b00020); font-weight: 600; }
 body[data-jp-theme-light="false"] .convlab-lab .convlab-error { color: var(--jp-error-color2, #ff8a80); }
-.convlab-lab .convlab-error .widget-html-content:empty { display: none; }
+.convlab-lab .convlab-error:has(.widget-html-content:empty) { display: none; }
 .convlab-lab .convlab-info .widget-html-content { white-space: normal; overflow-wrap: anywhere; }
 .convlab-lab .convlab-info .convlab-formula { font-family: var(--jp-code-font-family, monospace); }
 </style>""".replace("MAG", str(ZOOM_MAGNIFICATION))
