@@ -53,7 +53,7 @@ def _figure_class() -> Any:
             """A Figure that IPython shows as a PNG even when pyplot's inline backend is not loaded."""
 
             def _repr_png_(self) -> bytes:
-                return figure_png(self)
+                return figure_png(self, tight=True)  # as Jupyter's inline backend: no title cut off
 
         _FIGURE_CLASS = ConvlabFigure
     return _FIGURE_CLASS
@@ -75,14 +75,19 @@ def subplots(ncols: int, nrows: int = 1, *, width: float, height: float, **kwarg
     return fig, axes
 
 
-def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
-    """PNG bytes of a Figure, rendered with Agg (no pyplot, nothing left open)."""
+def figure_png(fig: Figure, dpi: float | None = None, tight: bool = False) -> bytes:
+    """PNG bytes of a Figure, rendered with Agg (no pyplot, nothing left open).
+
+    ``tight`` crops to what is drawn, as a notebook shows figures (text beyond the
+    figure's edge is kept, not cut off).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1},
+                bbox_inches="tight" if tight else None)
     return buffer.getvalue()
 
 
