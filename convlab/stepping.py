@@ -9,12 +9,15 @@ screen while it plays (:data:`STEPPER_MAX_HEIGHT`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
 
 from .i18n import N_, _
+
+if TYPE_CHECKING:
+    from .diagrams.stepper import ConvDiagram
 
 Case = tuple[int, int, int, int, int, int]
 """One case per axis: (i, k, p, s, d, o) = input, kernel, padding, stride, dilation, output size."""
@@ -38,46 +41,60 @@ def case_label(number: int, case: Case) -> str:
     return f"{number}. i={i}, k={k}, p={p}, s={s}, d={d} → o={o}"
 
 
-def case_stepper(case: Case, max_height: int = STEPPER_MAX_HEIGHT) -> Any:
+def case_stepper(case: Case, max_height: int = STEPPER_MAX_HEIGHT) -> ConvDiagram:
     """The stepping diagram of one case (``convlab.diagrams.conv_diagram_widget``), at most ``max_height`` px high."""
-    from .diagrams import conv_diagram_widget
+    from .diagrams.stepper import conv_diagram_widget
 
     i, k, p, s, d, _o = case
     stepper = conv_diagram_widget(i, k, stride=s, padding=p, dilation=d)
-    image = getattr(stepper, "image", stepper)
+    layout = stepper.image.layout
     # The picture keeps its proportions and shrinks to fit; it never grows past its own size
     # (without align_self, the VBox would stretch it to the full width and scale it up).
-    image.layout.max_height = f"{max_height}px"
-    image.layout.max_width = "100%"
-    image.layout.width = "auto"
-    image.layout.height = "auto"
-    image.layout.align_self = "flex-start"
-    image.layout.object_fit = "scale-down"
+    layout.max_height = f"{max_height}px"
+    layout.max_width = "100%"
+    layout.width = "auto"
+    layout.height = "auto"
+    layout.align_self = "flex-start"
+    layout.object_fit = "scale-down"
     return stepper
 
 
-def case_explorer(cases: Sequence[Case], max_height: int = STEPPER_MAX_HEIGHT) -> Any:
-    """A menu of ``cases`` above the stepper of the chosen one (an ``ipywidgets.VBox``).
+def _case(values: Sequence[int]) -> Case:
+    i, k, p, s, d, o = (int(v) for v in values)
+    return i, k, p, s, d, o
 
-    ``.menu`` is the Dropdown (its value is a case's label), ``.stepper`` the current
-    stepper, ``.cases`` maps each label to its case. Choosing a case, from the menu or by
-    setting ``.menu.value`` in code, builds that case's stepper before it returns.
-    """
+
+def _explorer_class() -> type:
     import ipywidgets as widgets
 
-    by_label = {case_label(n, tuple(c)): tuple(c) for n, c in enumerate(cases, 1)}
-    if not by_label:
-        raise ValueError(_("case_explorer needs at least one case."))
-    labels = list(by_label)
-    menu = widgets.Dropdown(options=labels, value=labels[0], description=_(CASE_MENU_LABEL),
-                            layout=widgets.Layout(width="380px"))
-    box = widgets.VBox([menu])
+    class CaseExplorer(widgets.VBox):
+        """A menu of cases above the stepper of the chosen one.
 
-    def choose(label: str) -> None:
-        box.stepper = case_stepper(by_label[label], max_height)
-        box.children = (menu, box.stepper)
+        ``.menu`` is the Dropdown (its value is a case's label), ``.stepper`` the current
+        stepper, ``.cases`` maps each label to its case. Choosing a case, from the menu or by
+        setting ``.menu.value`` in code, builds that case's stepper before it returns.
+        """
 
-    menu.observe(lambda change: choose(change["new"]), names="value")
-    box.menu, box.cases = menu, by_label
-    choose(labels[0])
-    return box
+        def __init__(self, cases: Sequence[Sequence[int]], max_height: int = STEPPER_MAX_HEIGHT):
+            self.cases = {case_label(n, _case(c)): _case(c) for n, c in enumerate(cases, 1)}
+            if not self.cases:
+                raise ValueError(_("case_explorer needs at least one case."))
+            labels = list(self.cases)
+            self.max_height = max_height
+            self.menu = widgets.Dropdown(options=labels, value=labels[0], description=_(CASE_MENU_LABEL),
+                                         layout=widgets.Layout(width="380px"))
+            super().__init__([self.menu])
+            self.menu.observe(lambda change: self.choose(change["new"]), names="value")
+            self.choose(labels[0])
+
+        def choose(self, label: str) -> None:
+            """Show the stepper of the case with this menu label."""
+            self.stepper = case_stepper(self.cases[label], self.max_height)
+            self.children = (self.menu, self.stepper)
+
+    return CaseExplorer
+
+
+def case_explorer(cases: Sequence[Sequence[int]], max_height: int = STEPPER_MAX_HEIGHT) -> Any:
+    """A menu of ``cases`` above the stepper of the chosen one (a ``CaseExplorer``, an ipywidgets VBox)."""
+    return _explorer_class()(cases, max_height)

@@ -16,9 +16,11 @@ def lab_size(params: Mapping[str, int], image_size: tuple[int, int] = (512, 512)
     """
     common = dict(stride=params["stride"], padding=params["padding"], dilation=params["dilation"])
     if transposed:
-        return conv_transpose_output_size(tuple(image_size), params["kernel_size"],
+        h, w = conv_transpose_output_size(tuple(image_size), params["kernel_size"],
                                           output_padding=params.get("output_padding", 0), **common)
-    return conv_output_size(tuple(image_size), params["kernel_size"], **common)
+    else:
+        h, w = conv_output_size(tuple(image_size), params["kernel_size"], **common)
+    return h, w
 
 
 def size_back(size: int, kernel_size: int, stride: int = 1, padding: int = 0, output_padding: int = 0,

@@ -88,26 +88,6 @@ def test_conv2d_instead_of_its_gradient_is_refused() -> None:
     assert not verdict.correct
 
 
-def test_every_text_of_lessons_06_07_and_their_helpers_has_a_chinese_part() -> None:
-    import json
-    import re
-    from pathlib import Path
-
-    from babel.messages.extract import extract_from_file
-
-    root = Path(__file__).resolve().parents[1]
-    for lesson, helpers in (("06", ()), ("07", ("transposed_tools.py",))):
-        parts = json.loads((root / "convlab" / "locale" / "zh" / "parts" / f"lesson_{lesson}.json")
-                           .read_text(encoding="utf-8"))
-        for name in (f"exercises/lesson_{lesson}.py", *helpers):
-            for _line, message, _comments, _context in extract_from_file(
-                    "python", str(root / "convlab" / name), keywords={"_": None, "N_": None}):
-                assert message in parts, f"{name}: no Chinese for {message[:60]!r}"
-                chinese = parts[message]
-                assert re.search(r"[\u4e00-\u9fff]", chinese)
-                assert set(re.findall(r"\{\w*\}", message)) == set(re.findall(r"\{\w*\}", chinese))
-
-
 def test_the_code_hints_point_the_way_without_the_index_arithmetic() -> None:
     """A code exercise's hint guides; it does not spell out the line the student is asked to write."""
     bank = exercises.bank()

@@ -57,19 +57,3 @@ def test_the_numbers_the_explanations_state() -> None:
     assert exercises.bank()["08.net-shape"].solution == (4, 5) and 8 * 16 * 16 == 2048
 
 
-def test_every_text_of_lesson_08_and_its_helpers_has_a_chinese_part() -> None:
-    import json
-    import re
-    from pathlib import Path
-
-    from babel.messages.extract import extract_from_file
-
-    root = Path(__file__).resolve().parents[1]
-    parts = json.loads((root / "convlab" / "locale" / "zh" / "parts" / "lesson_08.json").read_text(encoding="utf-8"))
-    for name in ("exercises/lesson_08.py", "pooling.py", "activations.py", "linear.py"):
-        for _line, message, _comments, _context in extract_from_file(
-                "python", str(root / "convlab" / name), keywords={"_": None, "N_": None}):
-            assert message in parts, f"{name}: no Chinese for {message[:60]!r}"
-            chinese = parts[message]
-            assert re.search(r"[\u4e00-\u9fff]", chinese)
-            assert set(re.findall(r"\{\w*\}", message)) == set(re.findall(r"\{\w*\}", chinese))

@@ -49,6 +49,10 @@ def test_every_message_has_a_chinese_translation() -> None:
         if message is None or not message.string or message.fuzzy or (
                 isinstance(message.string, tuple) and not all(message.string)):
             missing.append(msgid)
+        elif re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}|<[^>]*>|&\w+;", "", msgid)):
+            text = message.string if isinstance(message.string, str) else message.string[0]
+            if not re.search(r"[\u4e00-\u9fff]", text):
+                missing.append(msgid + "  (the 'translation' has no Chinese)")
     assert not missing, f"{len(missing)} messages without Chinese (run `make translations`, translate):\n" + \
         "\n".join(m[:90] for m in missing[:30])
 
