@@ -9,12 +9,14 @@ output's shape back to the input's shape, but it is not the inverse of ``C``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
 from .arithmetic import check_channels, conv_output_size, conv_transpose_output_size
+from .config import LayerConfig
 from .errors import ConvConfigError
 from .i18n import _
 from .params import IntOrTuple, is_int, pair
@@ -70,7 +72,7 @@ def conv_matrix(
     kh, kw = kernel.shape
     in_h, in_w = pair(input_size, "input_size")
     s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
-    out_h, out_w = conv_output_size((in_h, in_w), (kh, kw), s, p, d)  # validates everything
+    out_h, out_w = _single_channel(kernel.shape, s, p, d).output_size((in_h, in_w))  # validates everything
     entries = out_h * out_w * in_h * in_w
     if entries > MAX_MATRIX_ENTRIES:
         raise ConvConfigError(_(
@@ -322,11 +324,12 @@ def matrix_shape(
 ) -> tuple[int, int]:
     """Shape of C, ``(out_h*out_w, in_h*in_w)``, without building it."""
     i = pair(input_size, "input_size")
-    out = conv_output_size(
-        i,
-        pair(kernel_size, "kernel_size"),
-        pair(stride, "stride"),
-        pair(padding, "padding"),
-        pair(dilation, "dilation"),
-    )
+    out = _single_channel(pair(kernel_size, "kernel_size"), pair(stride, "stride"), pair(padding, "padding"),
+                          pair(dilation, "dilation")).output_size(i)
     return (math.prod(out), math.prod(i))
+
+
+def _single_channel(kernel_size: Sequence[int], stride: IntOrTuple, padding: IntOrTuple,
+                    dilation: IntOrTuple) -> LayerConfig:
+    """The one-in, one-out Conv2d whose matrix C is: the matrix view's layer."""
+    return LayerConfig(1, 1, tuple(kernel_size), stride=stride, padding=padding, dilation=dilation)
