@@ -41,6 +41,24 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
+def chromium_or_skip() -> str:
+    """Chromium's path; skip without it (or without Playwright), fail instead when CI requires the browser."""
+    import importlib.util
+
+    import pytest
+
+    path = find_chromium()
+    if path is None:
+        reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
+    elif importlib.util.find_spec("playwright") is None:
+        reason = "Playwright's Python package is not installed (pip install -e '.[test]')"
+    else:
+        return path
+    if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser tests to run")
+    pytest.skip(reason)
+
+
 def write_lab_notebook(path: Path) -> None:
     """A notebook with the two live labs (Conv2d, then ConvTranspose2d)."""
     nb = nbformat.v4.new_notebook()
@@ -103,7 +121,12 @@ class LabServer:
         notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
         return settings
 
-    def start(self) -> None:
+    name = "JupyterLab"
+    ready_path = "api/status"
+    """Polled until it answers 200."""
+
+    def args(self) -> list[str]:
+        """The server's command line."""
         args = [
             sys.executable, "-m", "jupyterlab", "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
@@ -116,26 +139,29 @@ class LabServer:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")  # containers and CI run as root
+        return args
+
+    def start(self) -> None:
         self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
         self._proc = subprocess.Popen(
-            args, cwd=self.root, env=self._env(), stdout=self._log, stderr=subprocess.STDOUT,
+            self.args(), cwd=self.root, env=self._env(), stdout=self._log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """Poll /api/status until the server answers, or raise with the end of its log."""
+        """Poll ``ready_path`` until the server answers, or raise with the end of its log."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc is None or self._proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(self.url("api/status"), timeout=2) as resp:
+                with urllib.request.urlopen(self.url(self.ready_path), timeout=2) as resp:
                     if resp.status == 200:
                         return
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.3)
-        raise TimeoutError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        raise TimeoutError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def labextensions(self) -> dict:
         """The federated extensions the running server hands to the page."""

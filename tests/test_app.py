@@ -17,11 +17,8 @@ Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_app.py -v -s
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-import subprocess
 import sys
 import time
 import urllib.error
@@ -32,7 +29,7 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import ARM_PROBE_JS, CHROMIUM_ARGS, LabServer, find_chromium
+from browser_support import ARM_PROBE_JS, CHROMIUM_ARGS, LabServer, chromium_or_skip
 
 import convlab as cl
 
@@ -48,20 +45,6 @@ VIEWPORT = {"width": 1600, "height": 1000}
 LAB = ".convlab-lab"
 
 
-def _chromium_or_skip() -> str:
-    """Chromium's path; skip without it (or Playwright), fail instead when CI requires the browser."""
-    path = find_chromium()
-    if path is None:
-        reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
-    elif importlib.util.find_spec("playwright") is None:
-        reason = "Playwright's Python package is not installed (pip install -e '.[test]')"
-    else:
-        return path
-    if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser tests to run")
-    pytest.skip(reason)
-
-
 class VoilaServer(LabServer):
     """Voila on one notebook, with the flags `make app` uses (random port and token)."""
 
@@ -70,37 +53,21 @@ class VoilaServer(LabServer):
         self.notebook = notebook
         self.log_path = home / "voila.log"
 
-    def start(self) -> None:
-        args = [
+    name = "Voila"
+    ready_path = "voila/static/voila.js"
+
+    def args(self) -> list[str]:
+        return [
             sys.executable, "-m", "voila", str(self.notebook), "--no-browser",
             "--Voila.ip=127.0.0.1", f"--Voila.port={self.port}", "--Voila.port_retries=0",
             f"--token={self.token}", "--strip_sources=True", "--theme=light",
         ]
-        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
-        self._proc = subprocess.Popen(
-            args, cwd=self.root, env=self._env(), stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc is None or self._proc.poll() is not None:
-                raise RuntimeError(f"Voila exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url("voila/static/voila.js"), timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.3)
-        raise TimeoutError(f"Voila did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
 
 def _page(pw, profile: Path) -> SimpleNamespace:
     """A headless chromium page that may reach 127.0.0.1 only; what else it asked for is recorded."""
     context = pw.chromium.launch_persistent_context(
-        str(profile), executable_path=_chromium_or_skip(), headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+        str(profile), executable_path=chromium_or_skip(), headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT)
     blocked: list[str] = []
     console_errors: list[str] = []
 
@@ -154,7 +121,7 @@ def _press_kernel_right(pg, lab, expected: list[int]) -> None:
 @pytest.fixture(scope="module")
 def pw():
     """One Playwright for the module (its sync API cannot be started twice at once)."""
-    _chromium_or_skip()
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

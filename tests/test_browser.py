@@ -13,16 +13,14 @@ Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_browser.py -v -
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import browser_support
 import pytest
 from browser_support import (
     ARM_PROBE_JS,
@@ -35,7 +33,7 @@ from browser_support import (
     OPEN_FILE_BROWSER_JS,
     PICTURE_WIDTHS_JS,
     LabServer,
-    find_chromium,
+    chromium_or_skip,
     percentile,
     write_lab_notebook,
 )
@@ -52,23 +50,9 @@ MIN_PICTURE_PX = 240  # issue 9: each picture at least this many CSS px wide, on
 KEYPRESS_ROUNDS = 4  # the timing test presses ArrowRight, then ArrowLeft, this many times each
 
 
-def _chromium_or_skip() -> str:
-    """Chromium's path; skip without it (or without Playwright), fail instead when CI requires the browser."""
-    path = find_chromium()
-    if path is None:
-        reason = "Debian's chromium is not installed (/usr/bin/chromium, or `chromium` on PATH)"
-    elif importlib.util.find_spec("playwright") is None:
-        reason = "Playwright's Python package is not installed (pip install -e '.[test]')"
-    else:
-        return path
-    if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser test to run")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    _chromium_or_skip()
+    chromium_or_skip()
     root = tmp_path_factory.mktemp("lab-root")
     home = tmp_path_factory.mktemp("lab-home")
     write_lab_notebook(root / "labs.ipynb")
@@ -95,7 +79,7 @@ def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
     console_errors: list[str] = []
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=_chromium_or_skip(),
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium_or_skip(),
             headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT,
         )
         try:
@@ -472,14 +456,14 @@ def test_no_widget_errors_in_the_browser_console(browser) -> None:
 
 
 def test_missing_chromium_skips(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "find_chromium", lambda: None)
+    monkeypatch.setattr(browser_support, "find_chromium", lambda: None)
     monkeypatch.delenv("CONVLAB_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="chromium"):
-        _chromium_or_skip()
+        chromium_or_skip()
 
 
 def test_missing_chromium_fails_when_ci_requires_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "find_chromium", lambda: None)
+    monkeypatch.setattr(browser_support, "find_chromium", lambda: None)
     monkeypatch.setenv("CONVLAB_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="CONVLAB_REQUIRE_BROWSER"):
-        _chromium_or_skip()
+        chromium_or_skip()

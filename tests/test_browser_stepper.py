@@ -10,14 +10,12 @@ Run alone: .venv/bin/pytest -p no:nbval -o addopts="" tests/test_browser_stepper
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import CHROMIUM_ARGS, LabServer, find_chromium
+from browser_support import CHROMIUM_ARGS, LabServer, chromium_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 LAPTOP_PAGE = {"width": 1366, "height": 648}  # a 1366×768 screen less the browser's and the OS's bars
@@ -34,20 +32,10 @@ MEASURE_JS = """el => { const r = el.getBoundingClientRect(); const img = el.que
             shown: img.clientHeight, natural: img.naturalHeight}; }"""
 
 
-def _chromium_or_skip() -> str:
-    path = find_chromium()
-    if path is None or importlib.util.find_spec("playwright") is None:
-        reason = "chromium or Playwright is missing"
-        if os.environ.get("CONVLAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + "; CONVLAB_REQUIRE_BROWSER=1 requires the browser test to run")
-        pytest.skip(reason)
-    return path
-
-
 @pytest.mark.browser
 @pytest.mark.timeout(300)
 def test_case_explorer_fits_a_laptop_screen_while_it_plays(tmp_path: Path) -> None:
-    chromium = _chromium_or_skip()
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     root, home = tmp_path / "root", tmp_path / "home"

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import CHROMIUM_ARGS, LAB_ROOTS_SELECTOR, LabServer
-from test_browser import _chromium_or_skip
+from browser_support import CHROMIUM_ARGS, LAB_ROOTS_SELECTOR, LabServer, chromium_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -25,7 +24,7 @@ CELLS = ['import convlab as cl\ncl.set_language("zh")', "lab = cl.ConvLab()\nlab
 
 @pytest.fixture(scope="module")
 def zh_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    chromium = _chromium_or_skip()
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     root, home = tmp_path_factory.mktemp("zh-root"), tmp_path_factory.mktemp("zh-home")
