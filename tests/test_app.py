@@ -265,10 +265,7 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
             for _ in nb["cells"]:
                 if pg.evaluate(has_output, lab_cell):
                     break
-                pg.keyboard.press("Shift+Enter")
-                pg.wait_for_function(
-                    "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))",
-                    timeout=120_000)
+                _shift_enter(pg)
             pg.wait_for_function(has_output, arg=lab_cell, timeout=120_000)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             pg.screenshot(path=str(ARTIFACTS / "rise-lab-slide.png"))
@@ -282,6 +279,45 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
             browser.context.close()
     finally:
         server.stop()
+
+
+_ACTIVE_CELL = """() => {
+    const cells = [...document.querySelectorAll('.reveal .jp-Cell')];
+    const i = cells.findIndex(c => c.classList.contains('jp-mod-active'));
+    const code = i >= 0 && cells[i].classList.contains('jp-CodeCell');
+    return [i, code ? cells[i].querySelector('.jp-InputPrompt').textContent.trim() : null];
+}"""
+_SELECT_CELL = """i => document.querySelectorAll('.reveal .jp-Cell')[i].querySelector('.jp-InputPrompt')
+    .dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))"""
+_PROMPT_OF = "i => document.querySelectorAll('.reveal .jp-Cell')[i].querySelector('.jp-InputPrompt').textContent.trim()"
+
+
+def _shift_enter(pg, tries: int = 3) -> None:
+    """One Shift+Enter on the active cell, and for a code cell wait until it has run ("[n]:").
+
+    Under a loaded machine the very first request can be lost while the page's kernel
+    connection settles (the prompt falls back to "[ ]:" and nothing ran); a teacher then
+    presses again, and so does this, on the same cell (printed, so a log shows it)."""
+    index, prompt = pg.evaluate(_ACTIVE_CELL)
+    for _ in range(tries):
+        pg.keyboard.press("Shift+Enter")
+        if prompt is None:  # a markdown cell: rendering it just moves on
+            return
+        deadline, idle_since = time.monotonic() + 120, None
+        while time.monotonic() < deadline:
+            now = pg.evaluate(_PROMPT_OF, index)
+            if now[1:-2].strip().isdigit():
+                return
+            idle_since = None if "*" in now else (idle_since or time.monotonic())
+            if idle_since is not None and time.monotonic() - idle_since > 10:
+                break  # never started (or was dropped): not running, no number
+            time.sleep(0.2)
+        else:
+            raise TimeoutError(f"cell {index} still running after 120 s")
+        print(f"\n[rise] Shift+Enter on cell {index} did not run it (prompt {now!r}); pressing again")
+        # Select that cell again (it may sit on the slide just left, so no visible click).
+        pg.evaluate(_SELECT_CELL, index)
+    raise AssertionError(f"cell {index} did not run after {tries} Shift+Enter presses")
 
 
 def _wait_for_idle_kernel(server: LabServer, timeout: float = 240.0) -> None:
