@@ -15,6 +15,7 @@ from . import figures as figures
 from . import fonts as fonts
 from . import gallery as gallery
 from . import groups as groups
+from . import heap as heap
 from . import homework as homework
 from . import i18n as i18n
 from . import images as images

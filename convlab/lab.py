@@ -17,16 +17,14 @@ pictures' sizes travel in one HTML, and the "stale" look is one class on one box
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import itertools
-import sys
 from collections.abc import Iterator
 
 import ipywidgets as widgets
 import torch
 
 from .config import PADDING_MODES, LayerConfig
+from .heap import return_freed_memory, reuse_freed_memory
 from .i18n import _
 from .images import STAND_IN, available_images, lena_path, load_image
 from .lab_compute import MAX_OUTPUT_VALUES, SLIDERS, LabSettings, Outcome, SliderSpec, compute, layer_config
@@ -52,22 +50,6 @@ DESCRIPTION_WIDTH = "9em"
 """Room for the longest control label ("output padding", "padding mode") at any text size."""
 
 _lab_ids = itertools.count()
-
-
-@functools.cache
-def _return_freed_tensors_to_the_os() -> None:
-    """Make glibc give large freed blocks back to the system at once.
-
-    Each slider event frees an output of a new size (up to tens of MB). glibc raises
-    its mmap threshold after such frees and then keeps later ones in its heap, so a
-    kernel's memory would creep up by tens of MB over a lesson. A fixed threshold of
-    1 MiB stops that; it changes nothing else. A no-op off glibc.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
-        except (OSError, AttributeError):
-            pass
 
 
 def _lena_offline() -> bool:
@@ -99,7 +81,7 @@ class ConvLab(widgets.VBox):
 
     def __init__(self, image: str = "lena", transposed: bool = False, display_side: int = DISPLAY_SIDE,
                  presenter: bool = False):
-        _return_freed_tensors_to_the_os()
+        return_freed_memory()
         self.transposed = transposed
         self.display_side = display_side
         self.result: torch.Tensor | None = None
@@ -254,9 +236,12 @@ class ConvLab(widgets.VBox):
         """Re-run the layer with the current controls and refresh the view."""
         self.updates += 1
         settings = self.settings
-        outcome = compute(layer_config(settings, self._input.shape[1], self.transposed), settings["seed"],
-                          self._input, settings)
-        self._show(outcome)
+        # Let go of the last output first: its memory then serves this one's.
+        self.result = self.outcome = None
+        with reuse_freed_memory():
+            outcome = compute(layer_config(settings, self._input.shape[1], self.transposed), settings["seed"],
+                              self._input, settings)
+            self._show(outcome)
 
     def _show(self, outcome: Outcome) -> None:
         """The view update: only widgets whose value changes send a message to the browser."""

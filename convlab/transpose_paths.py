@@ -16,10 +16,11 @@ differ only in speed, which depends on the configuration:
   direct convolution of the un-inflated input with that subset (flipped, with dilation
   ``dilation / gcd(dilation, stride)``); the phases are interleaved into the output.
   Only useful multiplications, but ``stride²`` small convolutions.
-- ``subpixel``: the same phases, merged: phases whose taps lie on a common grid become
-  the output channels of one convolution (each phase's taps placed in a shared window),
-  then are scattered into their pixels, as ``F.pixel_shuffle`` does. Few, wide
-  convolutions, which oneDNN runs far better than many with one output channel.
+- ``subpixel``: the same phases, merged: every phase becomes a block of output channels of
+  one convolution (phases whose taps lie on a common grid share a window; a grid that
+  starts later reads its outputs further on), then the blocks are scattered into their
+  pixels, as ``F.pixel_shuffle`` does. One wide convolution, which oneDNN runs far better
+  than many with one output channel.
 
 :func:`choose_path` is the rule and :func:`conv_transpose2d` applies it;
 ``benchmarks/lab_response.py --paths`` measures every path on the lab's random states.
@@ -27,6 +28,7 @@ differ only in speed, which depends on the configuration:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Literal, NamedTuple
@@ -202,13 +204,13 @@ def conv_transpose2d_subpixel(
     x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride: IntPair = 1,
     padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1, dilation: IntPair = 1,
 ) -> torch.Tensor:
-    """The sub-pixel form with phases merged: one convolution per grid of phases, then scattered.
+    """The sub-pixel form with every phase merged into one convolution, then scattered.
 
-    Phases whose taps sit on the same dilated grid share one ``F.conv2d``: each is a block
-    of output channels whose kernel holds that phase's taps inside a common window
-    (zeros elsewhere). With ``dilation = 1`` that is a single convolution, the classic
-    sub-pixel convolution followed by a pixel shuffle. The input is padded once for all
-    the convolutions, which read views of it.
+    Each phase is a block of output channels whose kernel holds that phase's taps inside a
+    window (zeros elsewhere). When all phases' taps sit on one dilated grid (always with
+    ``dilation = 1``) they share the window: the classic sub-pixel convolution followed by
+    a pixel shuffle. Otherwise each phase reads the same input from its own shift
+    (:func:`_shifted_phases`).
     """
     s, p, op, d = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
     out_h, out_w = _sizes(x, weight, s, p, op, d)
@@ -219,47 +221,139 @@ def conv_transpose2d_subpixel(
     taps_h = phase_taps(kh, s[0], p[0], d[0], out_h)
     taps_w = phase_taps(kw, s[1], p[1], d[1], out_w)
     grids_h, grids_w = _grids(taps_h, dil[0]), _grids(taps_w, dil[1])
-    if not grids_h or not grids_w:  # no tap reaches any output pixel (a tiny output, a large stride)
-        out = _empty_output(x, cout, out_h, out_w)
+    if len(grids_h) == len(grids_w) == 1 and None not in taps_h and None not in taps_w:
+        return _one_grid(x, wd, bias, groups, dil, grids_h[0], grids_w[0], (out_h, out_w))
+    return _shifted_phases(x, wd, bias, groups, s, dil, taps_h, taps_w, (out_h, out_w))
+
+
+def _phase_kernel(wd: torch.Tensor, th: PhaseTaps, tw: PhaseTaps) -> torch.Tensor:
+    """One phase's taps of the direct weight, flipped: (out, in/groups, n_taps_h, n_taps_w)."""
+    return wd[..., th.first :: th.step, tw.first :: tw.step][..., : th.n_taps, : tw.n_taps].flip(-1, -2)
+
+
+def _one_grid(x: torch.Tensor, wd: torch.Tensor, bias: torch.Tensor | None, groups: int, dil: tuple[int, int],
+              gh: _Grid, gw: _Grid, out_hw: tuple[int, int]) -> torch.Tensor:
+    """Every phase in one convolution (``dilation = 1``, say): a sub-pixel convolution and a pixel shuffle."""
+    cout, cin_g = wd.shape[:2]
+    merged = wd.new_zeros(cout, len(gh.taps), len(gw.taps), cin_g, gh.window, gw.window)
+    for i, th in enumerate(gh.taps):
+        a = (th.offset - gh.low) // dil[0]
+        for j, tw in enumerate(gw.taps):
+            b = (tw.offset - gw.low) // dil[1]
+            merged[:, i, j, :, a : a + th.n_taps, b : b + tw.n_taps] = _phase_kernel(wd, th, tw)
+    n_phases = len(gh.taps) * len(gw.taps)
+    window = _window(x, (gh.low, gw.low), (gh.length(dil[0]), gw.length(dil[1])))
+    y = F.conv2d(window, merged.reshape(cout * n_phases, cin_g, gh.window, gw.window),
+                 None if bias is None else bias.repeat_interleave(n_phases), dilation=dil, groups=groups)
+    y = y.unflatten(1, (cout, len(gh.taps), len(gw.taps)))
+    shuffled = y.permute(0, 1, 4, 2, 5, 3).reshape(x.shape[0], cout, gh.rows * len(gh.taps), gw.rows * len(gw.taps))
+    return shuffled[..., : out_hw[0], : out_hw[1]]
+
+
+class _Shifted(NamedTuple):
+    """Along one axis, the phases that have taps, each read by one convolution from a common start.
+
+    The convolution reads input samples from ``base``; a phase whose taps start ``shift``
+    samples later finds its outputs ``shift`` rows further on, so the phase's ``m``-th output
+    row is the convolution's row ``m + shift`` and lands on output pixel
+    ``stride * (m + shift) + start`` (its ``start = phase - stride * shift``).
+    """
+
+    phases: list[int]
+    taps: list[PhaseTaps]
+    shifts: list[int]
+    starts: list[int]
+    base: int
+    window: int  # the longest phase's taps
+    rows: int  # the convolution's outputs
+
+    def step(self) -> int | None:
+        """The common difference of ``starts`` (None if they are not evenly spaced)."""
+        gaps = {b - a for a, b in itertools.pairwise(self.starts)}
+        if not gaps:
+            return 1
+        return gaps.pop() if len(gaps) == 1 else None
+
+
+def _shifted(taps: list[PhaseTaps | None], s: int) -> _Shifted | None:
+    pairs = [(r, t) for r, t in enumerate(taps) if t is not None]
+    if not pairs:
+        return None
+    base = min(t.offset for _, t in pairs)
+    pairs.sort(key=lambda rt: rt[0] - s * (rt[1].offset - base))  # by start
+    shifts = [t.offset - base for _, t in pairs]
+    return _Shifted([r for r, _ in pairs], [t for _, t in pairs], shifts,
+                    [r - s * sh for (r, _), sh in zip(pairs, shifts, strict=True)], base,
+                    max(t.n_taps for _, t in pairs), max(sh + t.rows for (_, t), sh in zip(pairs, shifts, strict=True)))
+
+
+def _shifted_phases(x: torch.Tensor, wd: torch.Tensor, bias: torch.Tensor | None, groups: int,
+                    s: tuple[int, int], dil: tuple[int, int], taps_h: list[PhaseTaps | None],
+                    taps_w: list[PhaseTaps | None], out_hw: tuple[int, int]) -> torch.Tensor:
+    """Every phase in one convolution, each reading the same input from its own shift.
+
+    Each phase is a block of output channels (its taps at the start of a window as long as
+    the longest phase's). The blocks go to their pixels in one strided copy when the phases'
+    starts are evenly spaced (they are: ``dilation`` apart), else one copy per phase.
+    """
+    ah, aw = _shifted(taps_h, s[0]), _shifted(taps_w, s[1])
+    cout, cin_g = wd.shape[:2]
+    if ah is None or aw is None:  # no tap reaches any output pixel (a tiny output, a large stride)
+        out = _empty_output(x, cout, *out_hw)
         _bias_only(out, bias)
         return out
-    # One padding (or crop) of the input that holds every grid's window.
-    h, w = x.shape[-2:]
-    top, left = max(0, -min(g.low for g in grids_h)), max(0, -min(g.low for g in grids_w))
-    bottom = max(0, max(g.low + g.length(dil[0]) for g in grids_h) - h)
-    right = max(0, max(g.low + g.length(dil[1]) for g in grids_w) - w)
-    padded = F.pad(x, (left, right, top, bottom)) if top or left or bottom or right else x
-    one_grid = len(grids_h) == len(grids_w) == 1 and None not in taps_h and None not in taps_w
-    out = x.new_empty(0) if one_grid else _empty_output(x, cout, out_h, out_w)
-    if not one_grid:
-        for rh, th in enumerate(taps_h):
-            for rw, tw in enumerate(taps_w):
-                if th is None or tw is None:
-                    _bias_only(out[..., rh :: s[0], rw :: s[1]], bias)
-    for gh in grids_h:
-        for gw in grids_w:
-            merged = wd.new_zeros(cout, len(gh.taps), len(gw.taps), cin_g, gh.window, gw.window)
-            for i, th in enumerate(gh.taps):
-                a = (th.offset - gh.low) // dil[0]
-                for j, tw in enumerate(gw.taps):
-                    b = (tw.offset - gw.low) // dil[1]
-                    part = wd[..., th.first :: th.step, tw.first :: tw.step][..., : th.n_taps, : tw.n_taps]
-                    merged[:, i, j, :, a : a + th.n_taps, b : b + tw.n_taps] = part.flip(-1, -2)
-            window = padded[..., gh.low + top : gh.low + top + gh.length(dil[0]),
-                            gw.low + left : gw.low + left + gw.length(dil[1])]
-            n_phases = len(gh.taps) * len(gw.taps)
-            y = F.conv2d(window, merged.reshape(cout * n_phases, cin_g, gh.window, gw.window),
-                         None if bias is None else bias.repeat_interleave(n_phases), dilation=dil, groups=groups)
-            y = y.unflatten(1, (cout, len(gh.taps), len(gw.taps)))
-            if one_grid:  # every phase in one convolution: a pixel shuffle, one copy
-                shuffled = y.permute(0, 1, 4, 2, 5, 3).reshape(x.shape[0], cout, gh.rows * len(gh.taps),
-                                                               gw.rows * len(gw.taps))
-                return shuffled[..., :out_h, :out_w]
-            for i, rh in enumerate(gh.phases):
-                for j, rw in enumerate(gw.phases):
-                    target = out[..., rh :: s[0], rw :: s[1]]
-                    target.copy_(y[:, :, i, j, : target.shape[-2], : target.shape[-1]])
-    return out
+    merged = wd.new_zeros(cout, len(ah.taps), len(aw.taps), cin_g, ah.window, aw.window)
+    for i, th in enumerate(ah.taps):
+        for j, tw in enumerate(aw.taps):
+            merged[:, i, j, :, : th.n_taps, : tw.n_taps] = _phase_kernel(wd, th, tw)
+    n_blocks = len(ah.taps) * len(aw.taps)
+    window = _window(x, (ah.base, aw.base), (ah.rows + (ah.window - 1) * dil[0], aw.rows + (aw.window - 1) * dil[1]))
+    y = F.conv2d(window, merged.reshape(cout * n_blocks, cin_g, ah.window, aw.window),
+                 None if bias is None else bias.repeat_interleave(n_blocks), dilation=dil, groups=groups)
+    del window
+    y = y.unflatten(1, (cout, len(ah.taps), len(aw.taps)))  # (N, C, phase_h, phase_w, rows, cols)
+    step_h, step_w = ah.step(), aw.step()
+    if step_h is not None and step_w is not None:
+        out = _scatter_evenly(y, ah, aw, (step_h, step_w), s, out_hw)
+    else:
+        out = _empty_output(x, cout, *out_hw)
+        for i, (rh, sh) in enumerate(zip(ah.phases, ah.shifts, strict=True)):
+            for j, (rw, sw) in enumerate(zip(aw.phases, aw.shifts, strict=True)):
+                target = out[..., rh :: s[0], rw :: s[1]]
+                target.copy_(y[:, :, i, j, sh : sh + target.shape[-2], sw : sw + target.shape[-1]])
+    del y  # before the copy below, which then reuses its memory
+    for rh, taps_of_rh in enumerate(taps_h):
+        for rw, taps_of_rw in enumerate(taps_w):
+            if taps_of_rh is None or taps_of_rw is None:
+                _bias_only(out[..., rh :: s[0], rw :: s[1]], bias)
+    # In planes, without a canvas's margins: what the lab's pictures read fastest.
+    return out.contiguous()
+
+
+def _scatter_evenly(y: torch.Tensor, ah: _Shifted, aw: _Shifted, steps: tuple[int, int], s: tuple[int, int],
+                    out_hw: tuple[int, int]) -> torch.Tensor:
+    """Copy every block of ``y`` to its pixels at once, through one strided view of a canvas.
+
+    Convolution row ``m`` of phase number ``i`` goes to output row ``s*m + start_0 + i*step``: linear
+    in ``(i, m)``, so one view with strides ``(step, s)`` holds them all. Rows that fall outside the
+    output land in the canvas's margins; the output is the canvas's middle (a view).
+    """
+    n, c = y.shape[:2]
+    first = (ah.starts[0], aw.starts[0])
+    last = (s[0] * (ah.rows - 1) + ah.starts[-1], s[1] * (aw.rows - 1) + aw.starts[-1])
+    top, left = max(0, -first[0]), max(0, -first[1])
+    height = top + max(out_hw[0], last[0] + 1)
+    width = left + max(out_hw[1], last[1] + 1)
+    # channels_last, like y: the copy then reads y in order (3× faster than into planes).
+    canvas = y.new_empty(n, height, width, c).permute(0, 3, 1, 2)
+    sn, sc, sh, sw = canvas.stride()
+    view = canvas.as_strided(
+        (n, c, len(ah.taps), len(aw.taps), ah.rows, aw.rows),
+        (sn, sc, steps[0] * sh, steps[1] * sw, s[0] * sh, s[1] * sw),
+        canvas.storage_offset() + (top + first[0]) * sh + (left + first[1]) * sw,
+    )
+    view.copy_(y)
+    return canvas[..., top : top + out_hw[0], left : left + out_hw[1]]
 
 
 _FUNCTIONS: dict[Path, Callable[..., torch.Tensor]] = {

@@ -81,6 +81,28 @@ def test_phase_taps_follow_the_index_rule() -> None:
         assert taps.rows == len(range(r, out, s))
 
 
+def test_the_phases_start_dilation_apart_so_one_strided_copy_places_them() -> None:
+    """Phase starts are ``dilation × (its last tap) + const``, and the last taps are consecutive, so
+    the starts are evenly spaced: the sub-pixel path places all phases with one strided copy."""
+    for k, s, p, d, out in [(11, 3, 0, 4, 1574), (5, 3, 1, 2, 1540), (7, 2, 3, 3, 1037), (4, 4, 1, 2, 2000)]:
+        shifted = tp._shifted(tp.phase_taps(k, s, p, d, out), s)
+        assert shifted is not None and len(shifted.starts) > 1
+        assert shifted.step() == d, (k, s, p, d, shifted.starts)
+
+
+def test_phases_cut_off_by_a_tiny_output_are_placed_one_by_one() -> None:
+    """An output shorter than the stride drops phases, and the starts left need not be evenly spaced
+    (the one such layer with kernel ≤ 7, stride ≤ 4, padding ≤ 5, dilation ≤ 4 and input ≤ 5)."""
+    layer = nn.ConvTranspose2d(1, 2, 4, stride=4, padding=4, output_padding=1, dilation=3).double()
+    x = torch.randn(1, 1, 1, 1, dtype=torch.float64)
+    shifted = tp._shifted(tp.phase_taps(4, 4, 4, 3, 3), 4)
+    assert shifted is not None and shifted.step() is None, shifted
+    with torch.no_grad():
+        expected = layer(x)
+        assert expected.shape == (1, 2, 3, 3)
+        torch.testing.assert_close(_run(layer, x, "subpixel"), expected)
+
+
 def test_the_rule_avoids_onednns_slow_cases() -> None:
     """oneDNN is slow with dilation and stride > 1, and with output_padding > 0: the rule never sends those to it."""
     for stride, dilation, output_padding in [(2, 2, 0), (1, 2, 1), (3, 1, 2), (4, 4, 3)]:

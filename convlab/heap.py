@@ -1,0 +1,116 @@
+"""How the labs ask glibc's malloc to handle the large, short-lived tensors of a slider event.
+
+A slider event allocates and frees several tensors of 1–32 MB (the output, each
+convolution's result, padded inputs). Two defaults of glibc pull in opposite ways:
+
+- Memory. glibc raises its mmap threshold after such frees and then keeps later ones in
+  its heap, so a kernel's memory creeps up by tens of MB over a lesson.
+  :func:`return_freed_memory` fixes the threshold at 1 MiB: every large block is its own
+  mapping, handed back to the system when freed.
+- Speed. A fresh mapping costs a page fault per 4 kB page on first touch; on a small
+  virtual machine that is 8 ms for a 30 MB output, and a transposed layer with 9
+  sub-pixel convolutions pays it for every one of them.
+
+:func:`reuse_freed_memory` gets both: during updates, large blocks come from the heap, so
+a block freed by one convolution is reused by the next, and by the next slider event of
+a drag, without new page faults; a second after the last update, the free heap beyond a
+small pad goes back to the system and the 1 MiB threshold returns. Measured with ``benchmarks/lab_response.py`` and
+``benchmarks/lab_memory.py`` (see the README's performance section). Everything here is
+a no-op off glibc.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import functools
+import sys
+from collections.abc import Iterator
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MIB = 1 << 20
+MMAP_THRESHOLD = 1 * _MIB
+"""Outside an update: blocks this large or larger are mappings of their own."""
+UPDATE_THRESHOLD = 64 * _MIB
+"""During an update: larger than any block a lab allocates (its output budget is 32 MB)."""
+UPDATE_TRIM_THRESHOLD = 32 * _MIB
+"""During a drag: free heap at the top kept for the next event (about one large output)."""
+TRIM_THRESHOLD = 128 * 1024
+"""glibc's own default: free heap above this at the top is handed back at once."""
+KEEP_AFTER_UPDATE = 8 * _MIB
+"""Free heap kept after an update, for the next one's first blocks."""
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt  # noqa: B018 (musl and others have no mallopt)
+        libc.malloc_trim  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def return_freed_memory() -> None:
+    """Fix glibc's mmap threshold at 1 MiB, so freed large blocks go back to the system at once."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+@contextlib.contextmanager
+def reuse_freed_memory() -> Iterator[None]:
+    """Within the block, large allocations reuse freed heap; once idle, the heap is trimmed.
+
+    "Idle" is :data:`IDLE_SECONDS` without another such block, measured on the running
+    asyncio loop (a kernel's, where a slider event runs). Where no loop runs (a script),
+    the heap is trimmed at once, after every block.
+    """
+    libc = _libc()
+    if libc is None:
+        yield
+        return
+    libc.mallopt(_M_MMAP_THRESHOLD, UPDATE_THRESHOLD)
+    libc.mallopt(_M_TRIM_THRESHOLD, UPDATE_TRIM_THRESHOLD)
+    try:
+        yield
+    finally:
+        _trim_when_idle()
+
+
+IDLE_SECONDS = 1.0
+"""A drag sends a slider event every ~0.1 s; a second without one ends it."""
+
+_pending: asyncio.TimerHandle | None = None
+
+
+def trim_now() -> None:
+    """Restore the 1 MiB threshold and hand the free heap back to the system (what an idle second does)."""
+    global _pending
+    _pending = None
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+        libc.malloc_trim(ctypes.c_size_t(KEEP_AFTER_UPDATE))
+
+
+def _trim_when_idle() -> None:
+    global _pending
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        trim_now()
+        return
+    if _pending is not None:
+        _pending.cancel()
+    _pending = loop.call_later(IDLE_SECONDS, trim_now)
+
+
+def trim_pending() -> bool:
+    """Whether a trim is scheduled (a lab was used less than :data:`IDLE_SECONDS` ago)."""
+    return _pending is not None
