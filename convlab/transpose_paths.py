@@ -366,11 +366,11 @@ def choose_path(stride: IntPair = 1, dilation: IntPair = 1, output_padding: IntP
     """The fastest exact path for a configuration, as measured on the lab's random states.
 
     ``python benchmarks/lab_response.py --paths`` (2 cores, 150 random states of the
-    transposed lab, CPU time of both threads): subpixel p50 43 ms / p95 118 ms / max 223 ms,
-    phases 50 / 164 / 294, oneDNN 108 / 514 / 1428, direct 158 / 530 / 910. The merged
-    sub-pixel form is never far behind the best and far ahead where the others are slow
-    (oneDNN with dilation and stride > 1 or with output_padding; direct with stride > 1). With
-    stride 1 it is one plain convolution, as fast as oneDNN's own. So the rule is one path;
+    transposed lab, CPU time of both threads, p50 / p95 / max): subpixel 17 / 33 / 41 ms,
+    phases 19 / 53 / 65, oneDNN 74 / 407 / 759, direct 102 / 457 / 692. The merged sub-pixel
+    form is never far behind the best and far ahead where the others are slow (oneDNN with
+    dilation and stride > 1 or with output_padding; direct with stride > 1). With stride 1
+    it is one plain convolution, as fast as oneDNN's own. So the rule is one path;
     the arguments stay so that a measured exception has its place.
     """
     return "subpixel"
