@@ -4,9 +4,9 @@ Goal (issue 4): resident memory grows by at most 20 MB after warm-up, and no
 figure is left open. Run: `make bench` or `python benchmarks/lab_memory.py`.
 
 Driven from a script (no event loop), a lab hands freed memory back after every event.
-In a kernel it keeps it while a drag goes on and hands it back a second after the last
-event (:mod:`convlab.heap`); the second part drives the labs in an asyncio loop, as a
-kernel does, and reports memory during that drag and after the idle second, which must
+In a kernel it keeps it while a drag goes on and hands it back a moment after the last
+event (``convlab.heap.IDLE_SECONDS``); the second part drives the labs in an asyncio loop, as
+a kernel does, and reports memory during that drag and after the idle moment, which must
 be back within the same budget.
 """
 
@@ -67,7 +67,7 @@ def main() -> int:
     before = rss_mb()
     during, after = asyncio.run(drag_in_a_loop(labs, rng))
     print(f"{EVENTS} more events in an event loop, as in a kernel: RSS {before:.0f} MB -> {during:.0f} MB during "
-          f"the drag, {after:.0f} MB a second later (growth {after - before:+.1f} MB, budget {GROWTH_BUDGET_MB:.0f} MB)")
+          f"the drag, {after:.0f} MB once idle (growth {after - before:+.1f} MB, budget {GROWTH_BUDGET_MB:.0f} MB)")
     ok = growth <= GROWTH_BUDGET_MB and after - before <= GROWTH_BUDGET_MB and figures == 0
     if not ok:
         print("OVER BUDGET")

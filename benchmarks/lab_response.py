@@ -9,7 +9,7 @@ Two sweeps per lab, on the 512×512 image, both against the budget of DESIGN.md
   layer valid, so that every timed step runs a layer); only the step is timed.
 
 Everything runs inside an asyncio loop, as in a kernel, where the labs keep freed memory
-for the next event of a drag and hand it back after a second without events
+for the next event of a drag and hand it back a moment after the last event
 (:mod:`convlab.heap`). So the random steps are timed twice: during a drag (memory warm)
 and as the first step after a pause (memory handed back first), both against the budget.
 
@@ -142,7 +142,7 @@ def time_random_states(transposed: bool, cases: list[tuple[LabSettings, str, int
                        ) -> tuple[list[float], list[float], list]:
     """Wall-clock times (the budget's measure), CPU times of this process, and the three slowest steps.
 
-    ``after_pause``: before each step, the lab's memory goes back to the system, as a second
+    ``after_pause``: before each step, the lab's memory goes back to the system, as a moment
     without slider events does in a kernel (:mod:`convlab.heap`), so the step starts cold."""
     lab = cl.ConvLab(transposed=transposed)
     times, cpu, slowest = [], [], []

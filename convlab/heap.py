@@ -13,7 +13,7 @@ convolution's result, padded inputs). Two defaults of glibc pull in opposite way
 
 :func:`reuse_freed_memory` gets both: during updates, large blocks come from the heap, so
 a block freed by one convolution is reused by the next, and by the next slider event of
-a drag, without new page faults; a second after the last update, the free heap beyond a
+a drag, without new page faults; a quarter second after the last update, the free heap beyond a
 small pad goes back to the system and the 1 MiB threshold returns. Measured with ``benchmarks/lab_response.py`` and
 ``benchmarks/lab_memory.py`` (see the README's performance section). Everything here is
 a no-op off glibc.
@@ -82,14 +82,17 @@ def reuse_freed_memory() -> Iterator[None]:
         _trim_when_idle()
 
 
-IDLE_SECONDS = 1.0
-"""A drag sends a slider event every ~0.1 s; a second without one ends it."""
+IDLE_SECONDS = 0.25
+"""A drag sends slider events back to back (the front end sends the next value as soon as the
+kernel is done with the last); a quarter second without one ends it. Clicks at a human pace
+(~2 a second, as in ``benchmarks/classroom.py``) hand the memory back in between, so a class's
+kernels hold no more memory than before."""
 
 _pending: asyncio.TimerHandle | None = None
 
 
 def trim_now() -> None:
-    """Restore the 1 MiB threshold and hand the free heap back to the system (what an idle second does)."""
+    """Restore the 1 MiB threshold and hand the free heap back to the system (what an idle moment does)."""
     global _pending
     _pending = None
     libc = _libc()
