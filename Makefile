@@ -18,12 +18,12 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP  := $(VENV)/.convlab-installed
 
-.PHONY: setup lab lab-zh app test test-fast bench lint clean readme translations
+.PHONY: setup lab lab-zh app test test-fast bench lint clean readme translations labextension
 
 setup: $(STAMP)
 
-# Re-runs only when pyproject.toml or this Makefile changes; a second `make` skips it.
-$(STAMP): pyproject.toml Makefile
+# Re-runs only when pyproject.toml, this Makefile or the built RISE extension changes; a second `make` skips it.
+$(STAMP): pyproject.toml Makefile labextension/convlab-rise-widgets/package.json
 	@echo "==> [1/3] Creating $(VENV) with $(PYTHON)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "==> [2/3] Installing PyTorch ($(TORCH)); the first time takes a few minutes"
@@ -86,3 +86,11 @@ clean:
 
 readme: setup
 	$(BIN)/python -m convlab.course
+
+# Rebuilds labextension/convlab-rise-widgets, the small JupyterLab extension that lets the live labs
+# run inside jupyterlab-rise's slides (see labextension/README.md). Needs node and npm; the built
+# files are committed, so only whoever changes labextension/ runs this.
+labextension: setup
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error && \
+	JUPYTERLAB_STAGING="$$($(abspath $(BIN))/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" \
+	PATH="$(abspath $(BIN)):$$PATH" npm run build

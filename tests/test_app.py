@@ -32,6 +32,7 @@ import pytest
 from browser_support import ARM_PROBE_JS, CHROMIUM_ARGS, LabServer, chromium_or_skip
 
 import convlab as cl
+from convlab.lab_compute import SLIDERS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / ".ci"))
@@ -107,6 +108,23 @@ def _press_kernel_right(pg, lab, expected: list[int]) -> None:
     handle = lab.locator(".noUi-handle").first  # the first slider of a lab is kernel size
     handle.focus()
     pg.keyboard.press("ArrowRight")
+    pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=60_000)
+    want = f"[{', '.join(map(str, expected))}]"
+    pg.wait_for_function("([el, want]) => el.textContent.includes(want)",
+                         arg=[lab.locator(".convlab-output-shape").element_handle(), want], timeout=60_000)
+    probe = pg.evaluate("() => window.__convlabProbe")
+    assert probe["newSrc"] != probe["oldSrc"], "the output image did not change"
+    assert _shape(lab) == expected
+
+
+def _click_kernel_size(pg, lab, value: int, expected: list[int]) -> None:
+    """A mouse click on the kernel-size slider's track where ``value`` sits; the picture and shape follow."""
+    pg.evaluate(ARM_PROBE_JS, lab.element_handle())
+    track = lab.locator(".noUi-target").first
+    box = track.bounding_box()
+    assert box is not None, "the kernel-size slider is not on screen"
+    low, high = SLIDERS["kernel_size"].low, SLIDERS["kernel_size"].high
+    pg.mouse.click(box["x"] + box["width"] * (value - low) / (high - low), box["y"] + box["height"] / 2)
     pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=60_000)
     want = f"[{', '.join(map(str, expected))}]"
     pg.wait_for_function("([el, want]) => el.textContent.includes(want)",
@@ -358,11 +376,6 @@ def test_rise_runs_the_lab_cell_on_the_slide_in_view(slideshow) -> None:
 
 @pytest.mark.browser
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(strict=True, reason=(
-    "jupyterlab-rise 0.43.1's slideshow page does not share @jupyterlab/console, which the widget "
-    "extension (jupyterlab_widgets 3.0.x) needs ('Shared module @jupyterlab/console doesn't exist in shared "
-    "scope default' in the console), so a widget shows as its text repr; upstream "
-    "github.com/jupyterlab-contrib/rise/issues/126. Strict: a fixed release turns this red"))
 def test_rise_lab_is_live_inside_the_slide(slideshow) -> None:
     pg = slideshow.page
     assert pg.locator(LAB).count() == 1, "the lab shows as text, not as a widget"
@@ -371,5 +384,7 @@ def test_rise_lab_is_live_inside_the_slide(slideshow) -> None:
     assert lab.evaluate("el => !!el.closest('.reveal .slides section.present')")
     side = cl.conv_output_size(IMAGE_SIDE, 3)
     assert _shape(lab) == [1, 1, side, side]
-    side = cl.conv_output_size(IMAGE_SIDE, 4)
-    _press_kernel_right(pg, lab, [1, 1, side, side])
+    # In the slideshow ← → move the slides, so a teacher clicks the slider: at 40% of the
+    # kernel-size track (1…11) it is 5. (convlab-rise-widgets is what makes the lab live here.)
+    side = cl.conv_output_size(IMAGE_SIDE, 5)
+    _click_kernel_size(pg, lab, 5, [1, 1, side, side])

@@ -77,6 +77,7 @@ def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
     from playwright.sync_api import sync_playwright
 
     console_errors: list[str] = []
+    shim_notes: list[str] = []  # console lines naming convlab-rise-widgets (RISE's @jupyterlab/console)
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium_or_skip(),
@@ -86,6 +87,7 @@ def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
             pg = context.pages[0] if context.pages else context.new_page()
             pg.set_default_timeout(30_000)
             pg.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+            pg.on("console", lambda msg: shim_notes.append(msg.text) if "convlab-rise-widgets" in msg.text else None)
             pg.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
             try:
                 _open_and_run(pg, lab_server)
@@ -95,7 +97,7 @@ def browser(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory):
                 print(f"\n[browser] could not run the notebook; screenshot in {ARTIFACTS}; JupyterLab log tail:\n"
                       f"{lab_server.log_tail()}")
                 raise
-            yield SimpleNamespace(page=pg, console_errors=console_errors)
+            yield SimpleNamespace(page=pg, console_errors=console_errors, shim_notes=shim_notes)
         finally:
             context.close()
 
@@ -453,6 +455,16 @@ def test_no_widget_errors_in_the_browser_console(browser) -> None:
         print("\n[browser] console errors:\n  " + "\n  ".join(errors))
     widget_errors = [e for e in errors if any(w in e.lower() for w in WIDGET_WORDS)]
     assert not widget_errors, widget_errors
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
+def test_jupyterlab_keeps_its_own_console_module(browser) -> None:
+    """convlab-rise-widgets offers an older @jupyterlab/console for RISE's page; JupyterLab, which has
+    its own newer one, must never pick ours (webpack would say so, naming the extension)."""
+    assert browser.page.evaluate("() => window.jupyterapp.hasPlugin('convlab-rise-widgets:plugin')")
+    assert browser.shim_notes == []
+    assert browser.page.evaluate("() => window.jupyterapp.commands.hasCommand('console:create')")
 
 
 def test_missing_chromium_skips(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,3 +96,21 @@ def test_the_wheel_ships_exactly_the_free_images() -> None:
     shipped = set(pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"])
     on_disk = {f"images/{name}.png" for name in convlab.available_images()[1:]} | {"images/CREDITS.md"}
     assert shipped == on_disk and "images/lena.png" not in shipped
+
+
+def test_the_rise_widgets_extension_is_built_installed_and_shipped() -> None:
+    """labextension/convlab-rise-widgets: its entry point exists, the wheel installs it where JupyterLab
+    looks, and this environment has the same files (a stale install would hide a rebuild)."""
+    import json
+
+    built = ROOT / "labextension" / "convlab-rise-widgets"
+    meta = json.loads((built / "package.json").read_text())
+    assert meta["name"] == "convlab-rise-widgets"
+    assert (built / meta["jupyterlab"]["_build"]["load"]).is_file()
+    shared = pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
+    assert shared == {"labextension/convlab-rise-widgets": "share/jupyter/labextensions/convlab-rise-widgets"}
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "convlab-rise-widgets"
+    names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file())
+    for name in names:
+        assert (installed / name).read_bytes() == (built / name).read_bytes(), name

@@ -1,0 +1,1 @@
+(self.webpackChunkconvlab_rise_widgets=self.webpackChunkconvlab_rise_widgets||[]).push([[237],{237:(e,t,a)=>{const{IConsoleTracker:s}=a(261);e.exports={id:"convlab-rise-widgets:plugin",description:"Shares @jupyterlab/console with pages that lack it (jupyterlab-rise).",autoStart:!0,optional:[s],activate:()=>{}}}}]);
