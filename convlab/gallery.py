@@ -6,6 +6,7 @@ or (``ax=None``) onto a new Figure outside pyplot, and returns the Figure.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,20 @@ def display_array(tensor: torch.Tensor, clip: float | None = None) -> np.ndarray
     return to_display(t[0], clip=clip).numpy()
 
 
+ROW_WIDTH = 9.0
+"""Widest a row of pictures gets, in inches (900 px at 100 dpi): a laptop's notebook column. A wider
+figure would be shrunk to fit the page, and its titles with it, down to unreadable."""
+
+TITLE_PT = 9.0
+"""Title size of each picture."""
+
+
+def _wrapped(title: str, width_in: float) -> str:
+    """The title broken at spaces into lines that fit ``width_in`` inches at :data:`TITLE_PT`."""
+    chars = max(8, int(width_in * 72 / (0.55 * TITLE_PT)))
+    return textwrap.fill(title, chars, break_long_words=False) if len(title) > chars else title
+
+
 def show_images(
     tensors: Sequence[torch.Tensor],
     titles: Sequence[str],
@@ -57,12 +72,14 @@ def show_images(
     output looks a quarter as wide as a 512×512 input. Pictures bigger than
     ``max_pixels`` a side are shrunk for display only (axes stay in input pixels).
     ``clip``: percentile clipping of each picture's stretch (see :func:`display_array`).
-    ``ax``: one Axes per picture to draw into; None makes a new Figure, ``size`` inches a picture.
+    ``ax``: one Axes per picture to draw into; None makes a new Figure, ``size`` inches a picture
+    (less when the row would be wider than :data:`ROW_WIDTH`; long titles then wrap).
     """
     if len(tensors) != len(titles):
         raise ValueError(_("{n} pictures but {m} titles.").format(n=len(tensors), m=len(titles)))
+    size = min(size, ROW_WIDTH / max(1, len(tensors)))
     if ax is None:
-        fig, grid = subplots(len(tensors), width=size * len(tensors), height=size + 0.5)
+        fig, grid = subplots(len(tensors), width=size * len(tensors), height=size + 0.6)
         axes = list(grid[0])
     else:
         axes = list(ax)
@@ -76,7 +93,7 @@ def show_images(
         shown = display_array(box_shrink((t if t.dim() == 4 else t.unsqueeze(0)).detach().float(), max_pixels), clip)
         a.imshow(shown, cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
                  interpolation="nearest" if w <= 64 else "antialiased")
-        a.set_title(title, fontsize=9)
+        a.set_title(_wrapped(title, size), fontsize=TITLE_PT)
         a.axis("off")
         if true_scale:
             a.set_xlim(-0.5, width - 0.5)

@@ -96,3 +96,21 @@ def test_clip_keeps_an_outlier_from_washing_a_feature_map_out() -> None:
     assert plain[:, 32].std() < 2 and clipped[:, 32].std() > 20  # the ramp runs down the rows
     fig = show_images([fmap], ["clipped"], clip=1)
     assert (fig.axes[0].images[0].get_array() == clipped).all()
+
+
+def test_a_row_of_five_pictures_stays_readable() -> None:
+    """Five pictures fit the notebook column (≤ ROW_WIDTH inches), so a notebook never shrinks the titles
+    below their point size; a title longer than its picture wraps instead of running into the next."""
+    from convlab import gallery
+
+    long = "kernel_size=(25, 1) with padding_mode='reflect' → 488×512"
+    fig = show_images([torch.rand(1, 3, 64, 64)] * 5, ["a", "b", "c", "d", long])
+    width, _height = fig.get_size_inches()
+    assert width <= gallery.ROW_WIDTH + 1e-9
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:4] == ["a", "b", "c", "d"] and "\n" in titles[4] and titles[4].replace("\n", " ") == long
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.title.get_window_extent(renderer) for ax in fig.axes]
+    assert boxes[4].x0 >= boxes[3].x1, "the long title runs into its neighbour's"
+    assert all(ax.title.get_fontsize() == gallery.TITLE_PT for ax in fig.axes)
