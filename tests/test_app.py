@@ -23,7 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
@@ -102,12 +102,10 @@ def _wait_for_picture(pg, lab) -> None:
         arg=lab.element_handle(), timeout=60_000)
 
 
-def _press_kernel_right(pg, lab, expected: list[int]) -> None:
-    """ArrowRight on the kernel-size handle; the output image changes and the shape text says `expected`."""
+def _expect_new_picture(pg, lab, expected: list[int], move: Callable[[], None]) -> None:
+    """After ``move`` (a slider change), the output image changes and the shape text says ``expected``."""
     pg.evaluate(ARM_PROBE_JS, lab.element_handle())
-    handle = lab.locator(".noUi-handle").first  # the first slider of a lab is kernel size
-    handle.focus()
-    pg.keyboard.press("ArrowRight")
+    move()
     pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=60_000)
     want = f"[{', '.join(map(str, expected))}]"
     pg.wait_for_function("([el, want]) => el.textContent.includes(want)",
@@ -115,23 +113,24 @@ def _press_kernel_right(pg, lab, expected: list[int]) -> None:
     probe = pg.evaluate("() => window.__convlabProbe")
     assert probe["newSrc"] != probe["oldSrc"], "the output image did not change"
     assert _shape(lab) == expected
+
+
+def _press_kernel_right(pg, lab, expected: list[int]) -> None:
+    """ArrowRight on the kernel-size handle (the first slider of a lab)."""
+    def move() -> None:
+        lab.locator(".noUi-handle").first.focus()
+        pg.keyboard.press("ArrowRight")
+
+    _expect_new_picture(pg, lab, expected, move)
 
 
 def _click_kernel_size(pg, lab, value: int, expected: list[int]) -> None:
-    """A mouse click on the kernel-size slider's track where ``value`` sits; the picture and shape follow."""
-    pg.evaluate(ARM_PROBE_JS, lab.element_handle())
-    track = lab.locator(".noUi-target").first
-    box = track.bounding_box()
+    """A mouse click on the kernel-size slider's track where ``value`` sits."""
+    box = lab.locator(".noUi-target").first.bounding_box()
     assert box is not None, "the kernel-size slider is not on screen"
     low, high = SLIDERS["kernel_size"].low, SLIDERS["kernel_size"].high
-    pg.mouse.click(box["x"] + box["width"] * (value - low) / (high - low), box["y"] + box["height"] / 2)
-    pg.wait_for_function("() => window.__convlabProbe.shown !== null", timeout=60_000)
-    want = f"[{', '.join(map(str, expected))}]"
-    pg.wait_for_function("([el, want]) => el.textContent.includes(want)",
-                         arg=[lab.locator(".convlab-output-shape").element_handle(), want], timeout=60_000)
-    probe = pg.evaluate("() => window.__convlabProbe")
-    assert probe["newSrc"] != probe["oldSrc"], "the output image did not change"
-    assert _shape(lab) == expected
+    _expect_new_picture(pg, lab, expected, lambda: pg.mouse.click(
+        box["x"] + box["width"] * (value - low) / (high - low), box["y"] + box["height"] / 2))
 
 
 # -- the Voila app ---------------------------------------------------------------------------------
