@@ -24,6 +24,8 @@ Kernels get ``OMP_NUM_THREADS=1`` (``--threads``), as a shared server should set
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import math
 import os
@@ -32,6 +34,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,6 +195,22 @@ def walk(student: Student, rng: random.Random, start_at: float, stop_at: float, 
         student.error = f"{type(exc).__name__}: {exc}"
 
 
+def _closing_its_loop(fn: Callable[..., None]) -> Callable[..., None]:
+    """``fn`` for a thread, closing the event loop jupyter_client made for that thread when done.
+
+    Left open, each such loop is closed by the garbage collector at interpreter exit, when its
+    file descriptors are already gone, and prints a traceback ("Invalid file descriptor: -1")."""
+    def run(*args: object) -> None:
+        try:
+            fn(*args)
+        finally:
+            with contextlib.suppress(RuntimeError):
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+                if not loop.is_running() and not loop.is_closed():
+                    loop.close()
+    return run
+
+
 def run_class(n: int, duration: float, env: dict[str, str], seed: int) -> dict:
     students: list[Student | None] = [None] * n
     errors: list[str] = []
@@ -203,7 +222,7 @@ def run_class(n: int, duration: float, env: dict[str, str], seed: int) -> dict:
             errors.append(f"student {i}: {type(exc).__name__}: {exc}")
 
     t0 = time.monotonic()
-    threads = [threading.Thread(target=start, args=(i,)) for i in range(n)]
+    threads = [threading.Thread(target=_closing_its_loop(start), args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
@@ -222,7 +241,7 @@ def run_class(n: int, duration: float, env: dict[str, str], seed: int) -> dict:
             if record:
                 cpu_before = [cpu_seconds(s.pid) for s in ready]
             begin = time.monotonic() + 0.2
-            walkers = [threading.Thread(target=walk, args=(s, random.Random(seed * 1000 + s.index + record),
+            walkers = [threading.Thread(target=_closing_its_loop(walk), args=(s, random.Random(seed * 1000 + s.index + record),
                                                            begin, begin + seconds, record))
                        for s in ready]
             for w in walkers:
