@@ -14,7 +14,9 @@ convolution's result, padded inputs). Two defaults of glibc pull in opposite way
 :func:`reuse_freed_memory` gets both: during updates, large blocks come from the heap, so
 a block freed by one convolution is reused by the next, and by the next slider event of
 a drag, without new page faults; a quarter second after the last update, the free heap beyond a
-small pad goes back to the system and the 1 MiB threshold returns. Measured with ``benchmarks/lab_response.py`` and
+small pad goes back to the system and the 1 MiB threshold returns. A long drag's heap
+fragments, so once the process holds :data:`DRAG_EXTRA` more than at rest, it is trimmed
+at once. Measured with ``benchmarks/lab_response.py`` and
 ``benchmarks/lab_memory.py`` (see the README's performance section). Everything here is
 a no-op off glibc.
 """
@@ -25,10 +27,12 @@ import asyncio
 import contextlib
 import ctypes
 import functools
+import os
 import sys
 from collections.abc import Iterator
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _MIB = 1 << 20
 MMAP_THRESHOLD = 1 * _MIB
 """Outside an update: blocks this large or larger are mappings of their own."""
@@ -74,12 +78,32 @@ def reuse_freed_memory() -> Iterator[None]:
     if libc is None:
         yield
         return
+    global _rest_rss
+    if _pending is None:  # the first update after a rest: how much the process holds at rest
+        _rest_rss = _resident_bytes()
     libc.mallopt(_M_MMAP_THRESHOLD, UPDATE_THRESHOLD)
     libc.mallopt(_M_TRIM_THRESHOLD, UPDATE_TRIM_THRESHOLD)
     try:
         yield
     finally:
+        if _resident_bytes() - _rest_rss > DRAG_EXTRA:
+            libc.malloc_trim(ctypes.c_size_t(KEEP_AFTER_UPDATE))  # a long drag's heap, fragmented: cap it
         _trim_when_idle()
+
+
+DRAG_EXTRA = 160 * _MIB
+"""The most a drag may hold beyond the process's memory at rest before the heap is trimmed anyway."""
+
+_rest_rss = 0
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory (Linux's /proc/self/statm; 0 where that is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 IDLE_SECONDS = 0.25
@@ -94,6 +118,8 @@ _pending: asyncio.TimerHandle | None = None
 def trim_now() -> None:
     """Restore the 1 MiB threshold and hand the free heap back to the system (what an idle moment does)."""
     global _pending
+    if _pending is not None:
+        _pending.cancel()  # called directly (not by the timer): no second trim later
     _pending = None
     libc = _libc()
     if libc is not None:

@@ -36,6 +36,34 @@ def test_in_an_event_loop_the_trim_waits_for_an_idle_moment(monkeypatch: pytest.
     assert trims == [1.0] and not pending_after
 
 
+def test_a_drag_holding_too_much_is_trimmed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past DRAG_EXTRA above the memory at rest, an update trims the heap itself, not only once idle."""
+    calls: list[str] = []
+
+    class FakeLibc:
+        def mallopt(self, option: int, value: int) -> int:
+            return 1
+
+        def malloc_trim(self, pad: object) -> int:
+            calls.append("trim")
+            return 1
+
+    resident = iter([100, 100 + heap.DRAG_EXTRA // 2, 100 + 2 * heap.DRAG_EXTRA, 100 + 3 * heap.DRAG_EXTRA])
+    monkeypatch.setattr(heap, "_libc", lambda: FakeLibc())
+    monkeypatch.setattr(heap, "_resident_bytes", lambda: next(resident))
+
+    async def drag() -> list[str]:
+        for _ in range(3):  # rest 100; then +DRAG_EXTRA/2 (kept), +2×, +3× (each trimmed at once)
+            with heap.reuse_freed_memory():
+                pass
+        during = list(calls)
+        heap.trim_now()
+        return during
+
+    assert asyncio.run(drag()) == ["trim", "trim"]
+    assert calls == ["trim", "trim", "trim"]
+
+
 def test_the_lab_still_gives_the_same_output_inside_an_event_loop() -> None:
     import torch
 
