@@ -22,11 +22,14 @@ from .arithmetic import (
 )
 from .config import LayerConfig
 from .errors import ConvConfigError
+from .heap import limit_onednn_cache
 from .i18n import get_language, set_language
 from .images import available_images, load_image, to_display
 from .layers import check_layer_config, layer_code, make_layer
 
 __version__ = "0.1.0"
+
+limit_onednn_cache()  # before this kernel's first convolution: see convlab.heap
 
 # Modules that pull in matplotlib or ipywidgets load on first use.
 _LAZY = {

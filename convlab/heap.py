@@ -59,6 +59,21 @@ def _libc() -> ctypes.CDLL | None:
     return libc
 
 
+ONEDNN_CACHE = 64
+"""Compiled convolutions oneDNN keeps (its default is 1024). A lab makes a new layer shape at
+almost every slider step and each compiled one stays cached, so a kernel grew by ~8 MB per
+1000 steps until 1024 of them were kept; 64 still holds every shape of a drag back and forth."""
+
+
+def limit_onednn_cache() -> None:
+    """Ask oneDNN to keep :data:`ONEDNN_CACHE` compiled convolutions, unless the user chose a number.
+
+    oneDNN reads ``ONEDNN_PRIMITIVE_CACHE_CAPACITY`` when it compiles its first convolution, so
+    this works when convlab is imported before any convolution runs (as every lesson does).
+    """
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_CACHE))
+
+
 def return_freed_memory() -> None:
     """Fix glibc's mmap threshold at 1 MiB, so freed large blocks go back to the system at once."""
     libc = _libc()

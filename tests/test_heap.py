@@ -80,3 +80,17 @@ def test_the_lab_still_gives_the_same_output_inside_an_event_loop() -> None:
     image = cl.load_image("lena")
     with torch.no_grad():
         torch.testing.assert_close(result, cfg.build(2)(image), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, str(heap.ONEDNN_CACHE)), ("7", "7")])
+def test_importing_convlab_limits_onednns_cache_unless_the_user_chose(given: str | None, expected: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    if given is not None:
+        env["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] = given
+    code = "import os, convlab; print(os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected
