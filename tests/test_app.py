@@ -272,7 +272,7 @@ def slideshow(pw, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNa
         try:
             pg.goto(server.url("rise/lesson.ipynb"), wait_until="domcontentloaded", timeout=180_000)
             pg.wait_for_selector(".reveal .slides section .jp-Cell", timeout=180_000)
-            _wait_for_idle_kernel(server)
+            _wait_for_idle_kernel(server, pg)
             pg.locator(".reveal .jp-Notebook").first.focus()
             pg.keyboard.press("Escape")  # command mode
             # A teacher's Shift+Enter, once per cell: run it, go on (to the next slide at a slide's end).
@@ -328,7 +328,7 @@ def _shift_enter(pg, tries: int = 3) -> None:
             idle_since = None if "*" in now else (idle_since or time.monotonic())
             if idle_since is not None and time.monotonic() - idle_since > 10:
                 break  # never started (or was dropped): not running, no number
-            time.sleep(0.2)
+            pg.wait_for_timeout(200)  # not time.sleep: the page's requests wait on our route handler
         else:
             raise TimeoutError(f"cell {index} still running after 120 s")
         print(f"\n[rise] Shift+Enter on cell {index} did not run it (prompt {now!r}); pressing again")
@@ -337,15 +337,20 @@ def _shift_enter(pg, tries: int = 3) -> None:
     raise AssertionError(f"cell {index} did not run after {tries} Shift+Enter presses")
 
 
-def _wait_for_idle_kernel(server: LabServer, timeout: float = 240.0) -> None:
-    """Until the server has a kernel (the slideshow's) and it is idle."""
+def _wait_for_idle_kernel(server: LabServer, pg, timeout: float = 240.0) -> None:
+    """Until the server has a kernel (the slideshow's) and it is idle.
+
+    It waits with the page's own clock, never ``time.sleep``: every request the page makes goes
+    through this context's route handler, which runs only while Playwright is called, so a sleep
+    here would hold the page's kernel connection back (CI once saw "connections: 0" for 240 s)."""
     deadline = time.monotonic() + timeout
+    kernels: list = []
     while time.monotonic() < deadline:
         with urllib.request.urlopen(server.url("api/kernels"), timeout=5) as resp:
             kernels = json.load(resp)
         if kernels and all(k["execution_state"] == "idle" for k in kernels):
             return
-        time.sleep(0.5)
+        pg.wait_for_timeout(500)
     raise TimeoutError(f"no idle kernel within {timeout:.0f} s: {kernels}")
 
 
