@@ -23,6 +23,7 @@ module of its topic (Axes from :func:`axes_or_new` or :func:`subplots`, numbers 
 from __future__ import annotations
 
 import io
+import textwrap
 import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -89,6 +90,12 @@ def figure_png(fig: Figure, dpi: float | None = None, tight: bool = False) -> by
     fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1},
                 bbox_inches="tight" if tight else None)
     return buffer.getvalue()
+
+
+def wrap_to_width(text: str, inches: float, char_inches: float, min_chars: int) -> str:
+    """``text`` broken at spaces into lines of at most ``inches``, one character being ``char_inches``
+    wide (at least ``min_chars`` characters a line)."""
+    return textwrap.fill(text, max(min_chars, int(inches / char_inches)), break_long_words=False)
 
 
 def figure_of(ax: Axes) -> Figure:

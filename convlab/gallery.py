@@ -6,14 +6,21 @@ or (``ax=None``) onto a new Figure outside pyplot, and returns the Figure.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from .figures import axes_or_new, figure_of, image_colour, subplots, warn_unreadable, write_cell_values
+from .figures import (
+    axes_or_new,
+    figure_of,
+    image_colour,
+    subplots,
+    warn_unreadable,
+    wrap_to_width,
+    write_cell_values,
+)
 from .i18n import _
 from .images import to_display
 from .render import box_shrink
@@ -48,12 +55,6 @@ figure would be shrunk to fit the page, and its titles with it, down to unreadab
 
 TITLE_PT = 9.0
 """Title size of each picture."""
-
-
-def _wrapped(title: str, width_in: float) -> str:
-    """The title broken at spaces into lines that fit ``width_in`` inches at :data:`TITLE_PT`."""
-    chars = max(8, int(width_in * 72 / (0.55 * TITLE_PT)))
-    return textwrap.fill(title, chars, break_long_words=False) if len(title) > chars else title
 
 
 def show_images(
@@ -93,7 +94,7 @@ def show_images(
         shown = display_array(box_shrink((t if t.dim() == 4 else t.unsqueeze(0)).detach().float(), max_pixels), clip)
         a.imshow(shown, cmap="gray", extent=(-0.5, w - 0.5, h - 0.5, -0.5),
                  interpolation="nearest" if w <= 64 else "antialiased")
-        a.set_title(_wrapped(title, size), fontsize=TITLE_PT)
+        a.set_title(wrap_to_width(title, size, 0.55 * TITLE_PT / 72, 8), fontsize=TITLE_PT)
         a.axis("off")
         if true_scale:
             a.set_xlim(-0.5, width - 0.5)

@@ -16,9 +16,11 @@ a block freed by one convolution is reused by the next, and by the next slider e
 a drag, without new page faults; a quarter second after the last update, the free heap beyond a
 small pad goes back to the system and the 1 MiB threshold returns. A long drag's heap
 fragments, so once the process holds :data:`DRAG_EXTRA` more than at rest, it is trimmed
-at once. Measured with ``benchmarks/lab_response.py`` and
-``benchmarks/lab_memory.py`` (see the README's performance section). Everything here is
-a no-op off glibc.
+at once. Measured with ``benchmarks/lab_response.py`` and ``benchmarks/lab_memory.py``
+(``make bench``). The glibc settings are a no-op elsewhere.
+
+:func:`limit_onednn_cache` bounds the other thing a kernel keeps per layer shape:
+oneDNN's compiled convolutions.
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ def conv_transpose2d_phases(
             if th is None or tw is None:
                 _bias_only(phase, bias)
                 continue
-            sub = wd[..., th.first :: th.step, tw.first :: tw.step][..., : th.n_taps, : tw.n_taps].flip(-1, -2)
+            sub = _phase_kernel(wd, th, tw)
             padded = _window(x, (th.offset, tw.offset),
                              (th.rows + (th.n_taps - 1) * dil[0], tw.rows + (tw.n_taps - 1) * dil[1]))
             phase.copy_(F.conv2d(padded, sub, bias, dilation=dil, groups=groups))
@@ -216,7 +216,6 @@ def conv_transpose2d_subpixel(
     out_h, out_w = _sizes(x, weight, s, p, op, d)
     kh, kw = weight.shape[-2:]
     wd = direct_weight(weight, groups)
-    cout, cin_g = wd.shape[:2]
     dil = (d[0] // math.gcd(d[0], s[0]), d[1] // math.gcd(d[1], s[1]))
     taps_h = phase_taps(kh, s[0], p[0], d[0], out_h)
     taps_w = phase_taps(kw, s[1], p[1], d[1], out_w)

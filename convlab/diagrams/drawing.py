@@ -7,12 +7,11 @@ follow :mod:`convlab.figures`: into given Axes, or onto a new Figure outside pyp
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..config import LayerConfig
-from ..figures import figure_of, new_figure
+from ..figures import figure_of, new_figure, wrap_to_width
 from ..i18n import _, figure_text
 from ..params import IntOrTuple, Padding
 from .geometry import Cell, DiagramData, diagram_data
@@ -142,8 +141,8 @@ def _draw_grids(ax_in: Axes, ax_out: Axes, data: DiagramData, title: str,
     return handles_in, handles_out
 
 
-def _wrapped(text: str, inches: float) -> str:
-    return textwrap.fill(text, max(24, int(inches / CHAR)))
+def _title_lines(text: str, inches: float) -> str:
+    return wrap_to_width(text, inches, CHAR, 24)
 
 
 GRID_INCHES = 4.2
@@ -162,7 +161,7 @@ def draw_diagram(data: DiagramData, ax: Sequence[Axes] | None = None, *, grid_in
         raise TypeError(_("ax must be a pair of matplotlib Axes: (input_axes, output_axes)."))
     ax_in, ax_out = pair
     fig = figure_of(ax_in)
-    title = _wrapped(data.input_title, ax_in.get_position().width * fig.get_figwidth())
+    title = _title_lines(data.input_title, ax_in.get_position().width * fig.get_figwidth())
     _draw_grids(ax_in, ax_out, data, title, legend_y=-0.01)
     return fig
 
@@ -205,7 +204,7 @@ def _laid_out_figure(data: DiagramData, grid_inches: float) -> Figure:
     caption = data.formula + (f"\n{data.note}" if data.note else "")
     text_w = max(len(line) for line in [data.layer_title, *caption.splitlines()]) * 0.075 + 0.4
     width = max(0.3 + col_in + 0.6 + col_out + 0.3, text_w)
-    title = _wrapped(data.input_title, max(grid_w_in, 2.6))
+    title = _title_lines(data.input_title, max(grid_w_in, 2.6))
     top = 0.15 + 0.35 + LINE * (title.count("\n") + 1) + 0.1
     grid_h = cell * (max(gh, oh) + 0.2)
     n_legend_rows = max(-(-len(data.legend_kinds()) // 2), 2)
